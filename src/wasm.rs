@@ -1,0 +1,96 @@
+//! The browser door: a thin `#[wasm_bindgen]` API over [`crate::check`]. No logic lives here.
+//!
+//! Runs in a dedicated Web Worker: files are read with `FileReaderSync` over `Blob.slice`, so
+//! only the blocks a parser touches ever leave the disk cache.
+
+use wasm_bindgen::prelude::*;
+
+use crate::brief::Brief;
+use crate::source::ByteSource;
+use crate::{check, Context};
+
+/// A `Blob` (or `File`) read synchronously, block by block.
+struct BlobSource {
+    blob: web_sys::Blob,
+    reader: web_sys::FileReaderSync,
+    len: u64,
+}
+
+impl ByteSource for BlobSource {
+    fn len(&self) -> u64 {
+        self.len
+    }
+    fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> Result<usize, String> {
+        if offset >= self.len || buf.is_empty() {
+            return Ok(0);
+        }
+        let end = (offset + buf.len() as u64).min(self.len);
+        let slice = self
+            .blob
+            .slice_with_f64_and_f64(offset as f64, end as f64)
+            .map_err(|e| format!("{e:?}"))?;
+        let ab = self.reader.read_as_array_buffer(&slice).map_err(|e| {
+            e.dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+                .unwrap_or_else(|| format!("{e:?}"))
+        })?;
+        let arr = js_sys::Uint8Array::new(&ab);
+        let n = arr.length() as usize;
+        arr.copy_to(&mut buf[..n]);
+        Ok(n)
+    }
+}
+
+/// A brief, parsed once, ready to check many files.
+#[wasm_bindgen]
+pub struct Engine {
+    brief: Brief,
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// Parses the brief; throws an `Error` whose message lists every problem, one per line.
+    #[wasm_bindgen(constructor)]
+    pub fn new(brief_json: &str) -> Result<Engine, JsError> {
+        Brief::parse(brief_json).map(|brief| Engine { brief }).map_err(|errors| {
+            JsError::new(&errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))
+        })
+    }
+
+    /// The brief's display name.
+    #[wasm_bindgen(getter)]
+    pub fn name(&self) -> String {
+        self.brief.name.clone()
+    }
+
+    /// Checks one file. Returns JSON `{ "report": Report, "io": { file_size, bytes_read,
+    /// read_calls } }` as a string (the report is byte-for-byte what the CLI prints).
+    pub fn check(&self, blob: web_sys::Blob, name: &str, now_ms: f64) -> Result<String, JsError> {
+        let reader = web_sys::FileReaderSync::new()
+            .map_err(|_| JsError::new("FileReaderSync is unavailable: run preflight in a Web Worker"))?;
+        let len = blob.size() as u64;
+        let mut src = BlobSource { blob, reader, len };
+        let ctx = Context { now_unix_s: now_ms.is_finite().then(|| (now_ms / 1000.0).floor() as i64) };
+        let (report, io) = check(&mut src, name, &self.brief, &ctx);
+        Ok(format!(
+            "{{\"report\":{},\"io\":{}}}",
+            report.to_json(),
+            serde_json::to_string(&io).expect("io stats serialise")
+        ))
+    }
+}
+
+/// Validates a brief without keeping it: `[]` when valid, else `[{ "path", "message" }, …]`.
+#[wasm_bindgen(js_name = validateBrief)]
+pub fn validate_brief(brief_json: &str) -> String {
+    match Brief::parse(brief_json) {
+        Ok(_) => "[]".into(),
+        Err(errors) => serde_json::to_string(&errors).expect("errors serialise"),
+    }
+}
+
+/// The crate version, shown in the page footer and written into manifests.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").into()
+}
