@@ -19,7 +19,7 @@ pub mod probe;
 pub mod report;
 pub mod source;
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
 use brief::Brief;
 use report::{Finding, Report, Verdict};

@@ -1,11 +1,4 @@
-//! The command-line door: the same core as the browser, for servers and scripts.
-//!
-//! ```text
-//! preflight check [--brief FILE] [--json] [--jobs N] PATH...
-//! preflight brief FILE
-//! ```
-//! Exit status: 0 when no file fails, 1 when any check fails or a file is unreadable, 2 on usage
-//! errors (bad arguments, an invalid brief, a path that does not exist).
+//! The CLI proper (native only; see `main.rs`).
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -18,7 +11,7 @@ use preflight::report::{Finding, Report, Verdict};
 use preflight::source::FileSource;
 use preflight::{check, Context};
 
-const DEFAULT_BRIEF: &str = include_str!("../../briefs/default.json");
+const DEFAULT_BRIEF: &str = include_str!("../../../briefs/default.json");
 
 const USAGE: &str = "\
 preflight — check photos against a buyer's brief, locally.
@@ -46,7 +39,7 @@ In folders, hidden files and sidecars (.xmp, .json, .txt, .csv, .md) are skipped
 explicitly are always checked.
 ";
 
-fn main() -> ExitCode {
+pub fn main() -> ExitCode {
     match run() {
         Ok(code) => code,
         Err(msg) => {

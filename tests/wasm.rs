@@ -1,0 +1,114 @@
+//! The browser door, tested in headless Chromium inside a dedicated worker (where
+//! `FileReaderSync` exists): `cargo test --target wasm32-unknown-unknown --test wasm`.
+//! Natively this file compiles to nothing.
+#![cfg(target_arch = "wasm32")]
+
+use preflight::wasm::{validate_brief, Engine};
+use serde_json::Value;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_dedicated_worker);
+
+const CANON_40D: &[u8] = include_bytes!("fixtures/corpus/exifpy__Canon_40D.jpg");
+const DSCN0010: &[u8] = include_bytes!("fixtures/corpus/exifpy__DSCN0010.jpg");
+const HEIC_AS_JPG: &[u8] = include_bytes!("fixtures/corpus/exifpy__heic_hdlr_box.jpg");
+
+const BRIEF: &str = r#"{
+  "preflight_brief": 1,
+  "name": "wasm test brief",
+  "checks": {
+    "format": { "allow": ["jpeg"], "extension_must_match": true },
+    "resolution": { "min_megapixels": 4 },
+    "exif": { "required": ["DateTimeOriginal", "Make", "Model", "GPSLatitude"] }
+  }
+}"#;
+
+fn blob(bytes: &[u8]) -> web_sys::Blob {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    web_sys::Blob::new_with_u8_array_sequence(&parts).expect("blob")
+}
+
+fn run(engine: &Engine, bytes: &[u8], name: &str) -> Value {
+    let out = engine.check(blob(bytes), name, 1.8e12).expect("check returns");
+    serde_json::from_str(&out).expect("check returns JSON")
+}
+
+fn finding<'a>(report: &'a Value, check: &str) -> &'a Value {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check"] == check)
+        .unwrap_or_else(|| panic!("no `{check}` finding in {report}"))
+}
+
+#[wasm_bindgen_test]
+fn reads_a_real_jpeg_from_a_blob() {
+    let engine = Engine::new(BRIEF).expect("brief parses");
+    let out = run(&engine, CANON_40D, "Canon_40D.jpg");
+    let r = &out["report"];
+    assert_eq!(r["file"], "Canon_40D.jpg");
+    assert_eq!(r["format"], "JPEG");
+    assert_eq!((r["width"].as_u64(), r["height"].as_u64()), (Some(100), Some(68)));
+    assert_eq!(r["metadata"]["make"], "Canon");
+    assert_eq!(r["metadata"]["model"], "Canon EOS 40D");
+    // 100×68 px is far below 4 MP, and the file has no GPS.
+    assert_eq!(finding(r, "resolution")["verdict"], "fail");
+    assert_eq!(finding(r, "exif.required")["verdict"], "fail");
+    assert!(finding(r, "exif.required")["measured"].as_str().unwrap().contains("GPSLatitude"));
+    assert_eq!(r["verdict"], "fail");
+    assert_eq!(out["io"]["file_size"], CANON_40D.len());
+}
+
+#[wasm_bindgen_test]
+fn gps_comes_through_the_blob_reader() {
+    let engine = Engine::new(BRIEF).unwrap();
+    let r = &run(&engine, DSCN0010, "DSCN0010.jpg")["report"];
+    let gps = &r["metadata"]["gps"];
+    assert!((gps["lat"].as_f64().unwrap() - 43.46744833).abs() < 1e-6, "{gps}");
+    assert!((gps["lon"].as_f64().unwrap() - 11.88512667).abs() < 1e-6, "{gps}");
+    assert_eq!(finding(r, "exif.required")["verdict"], "pass");
+}
+
+#[wasm_bindgen_test]
+fn content_beats_extension() {
+    let engine = Engine::new(BRIEF).unwrap();
+    let r = &run(&engine, HEIC_AS_JPG, "cocktail.jpg")["report"];
+    assert_eq!(r["format"], "HEIC");
+    assert_eq!(finding(r, "format")["verdict"], "fail");
+    assert_eq!(finding(r, "format.extension")["verdict"], "fail");
+}
+
+#[wasm_bindgen_test]
+fn empty_and_random_files_get_a_verdict_not_a_crash() {
+    let engine = Engine::new(BRIEF).unwrap();
+    let empty = &run(&engine, &[], "empty.jpg")["report"];
+    assert!(matches!(empty["verdict"].as_str(), Some("error") | Some("fail")), "{empty}");
+    let noise: Vec<u8> = (0..5000u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+    let random = &run(&engine, &noise, "noise.jpg")["report"];
+    assert!(matches!(random["verdict"].as_str(), Some("error") | Some("fail")), "{random}");
+    assert_eq!(random["format"], Value::Null);
+}
+
+#[wasm_bindgen_test]
+fn header_checks_read_only_the_head_of_a_large_blob() {
+    // A real JPEG followed by 8 MB of padding: the metadata checks must not read the padding.
+    let mut big = CANON_40D.to_vec();
+    big.resize(8_000_000, 0);
+    let engine = Engine::new(BRIEF).unwrap();
+    let out = run(&engine, &big, "big.jpg");
+    assert_eq!(out["report"]["metadata"]["make"], "Canon");
+    let read = out["io"]["bytes_read"].as_u64().unwrap();
+    assert!(read <= 256 * 1024, "read {read} bytes of 8 MB");
+}
+
+#[wasm_bindgen_test]
+fn invalid_briefs_are_reported_with_every_problem() {
+    let bad = r#"{ "preflight_brief": 1, "name": "x", "checks": { "resolution": { "min_megapixel": 4 }, "format": { "allow": ["jpgg"] } } }"#;
+    let errors: Value = serde_json::from_str(&validate_brief(bad)).unwrap();
+    let errors = errors.as_array().unwrap();
+    assert!(errors.len() >= 2, "{errors:?}");
+    assert!(errors.iter().any(|e| e["path"].as_str().unwrap().contains("min_megapixel")));
+    assert!(Engine::new(bad).is_err());
+    assert_eq!(validate_brief(BRIEF), "[]");
+}
