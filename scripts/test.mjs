@@ -1,0 +1,43 @@
+// README command 2: every test, from a fresh clone.
+//   1. native `cargo test` (core on real fixtures and ../shared/corpus)
+//   2. wasm-bindgen-test in headless Chromium (the browser door, in a dedicated worker)
+//   3. release build of the page's engine and of the CLI
+//   4. browser end-to-end tests (node:test + playwright-core + Debian chromium)
+// Stops at the first failing stage with a non-zero exit status.
+import { setup } from './setup.mjs';
+import { build } from './build.mjs';
+import { run, chromedriver } from './lib.mjs';
+
+const stages = [];
+const stage = (name, fn) => {
+  const t0 = Date.now();
+  console.log(`\n=== ${name} ===`);
+  fn();
+  stages.push(`${name}: ok (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+};
+
+try {
+  stage('setup', () => setup({ browser: true }));
+  stage('native tests (cargo test)', () => run('cargo', ['test', '--quiet']));
+  stage('wasm tests (wasm-bindgen-test, headless Chromium)', () =>
+    run('cargo', ['test', '--quiet', '--target', 'wasm32-unknown-unknown', '--test', 'wasm'], {
+      env: {
+        ...process.env,
+        CHROMEDRIVER: chromedriver,
+        WASM_BINDGEN_TEST_DRIVER_TIMEOUT: '60',
+        WASM_BINDGEN_TEST_TIMEOUT: '120',
+      },
+    }));
+  stage('release build (wasm engine + CLI)', () => {
+    build();
+    run('cargo', ['build', '--release', '--quiet', '--bin', 'preflight']);
+  });
+  stage('browser e2e tests (node --test)', () =>
+    run(process.execPath, ['--test', '--test-concurrency=1', 'tests/e2e/']));
+} catch (e) {
+  console.error(`\nFAILED: ${e.message}`);
+  for (const s of stages) console.error(`  ${s}`);
+  process.exit(e.status || 1);
+}
+console.log('\nAll stages passed:');
+for (const s of stages) console.log(`  ${s}`);
