@@ -1,0 +1,125 @@
+//! The CLI as a user runs it: exit statuses, JSON, table, folders, brief errors.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_preflight"))
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus")
+}
+
+fn brief(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("briefs").join(name)
+}
+
+fn json_of(out: &Output) -> Vec<Value> {
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
+    v.as_array().expect("a JSON array").clone()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("preflight-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn json_reports_one_per_file_in_a_folder_recursively() {
+    let dir = scratch("folder");
+    std::fs::create_dir_all(dir.join("sub/deeper")).unwrap();
+    std::fs::copy(fixtures().join("exifpy__Canon_40D.jpg"), dir.join("a.jpg")).unwrap();
+    std::fs::copy(fixtures().join("mei__HTC_Desire.webp"), dir.join("sub/b.webp")).unwrap();
+    std::fs::copy(fixtures().join("exifpy__DSCN0010.jpg"), dir.join("sub/deeper/c.jpg")).unwrap();
+    std::fs::write(dir.join("sub/b.xmp"), "<x:xmpmeta/>").unwrap(); // sidecar: skipped
+    std::fs::write(dir.join(".DS_Store"), "junk").unwrap(); // hidden: skipped
+    let out = bin().args(["check", "--json"]).arg(&dir).output().unwrap();
+    let reports = json_of(&out);
+    let names: Vec<String> = reports
+        .iter()
+        .map(|r| Path::new(r["file"].as_str().unwrap()).strip_prefix(&dir).unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["a.jpg", "sub/b.webp", "sub/deeper/c.jpg"]);
+    assert_eq!(reports[0]["format"], "JPEG");
+    assert_eq!(reports[1]["format"], "WEBP");
+    assert_eq!(reports[2]["metadata"]["model"], "COOLPIX P6000");
+    assert!(reports.iter().all(|r| r["findings"].is_array() && r["verdict"].is_string()));
+}
+
+#[test]
+fn exit_status_is_1_when_a_check_fails_and_0_when_none_does() {
+    // Adobe Stock wants ≥ 4 MP: a 100×68 px file fails.
+    let out = bin().args(["check", "--json", "--brief"]).arg(brief("adobe-stock.json")).arg(fixtures().join("exifpy__Canon_40D.jpg")).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(json_of(&out)[0]["verdict"], "fail");
+
+    let lenient = scratch("lenient").join("brief.json");
+    std::fs::write(&lenient, r#"{ "preflight_brief": 1, "name": "anything goes", "checks": { "resolution": { "min_megapixels": 0.001 } } }"#).unwrap();
+    let out = bin().args(["check", "--brief"]).arg(&lenient).arg(fixtures().join("exifpy__Canon_40D.jpg")).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn unreadable_files_get_an_error_report_and_the_rest_still_run() {
+    let dir = scratch("broken");
+    std::fs::write(dir.join("empty.jpg"), b"").unwrap();
+    std::fs::write(dir.join("noise.jpg"), (0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 11) as u8).collect::<Vec<_>>()).unwrap();
+    std::fs::copy(fixtures().join("exifpy__Canon_40D.jpg"), dir.join("ok.jpg")).unwrap();
+    let out = bin().args(["check", "--json"]).arg(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let reports = json_of(&out);
+    assert_eq!(reports.len(), 3);
+    for r in &reports[..2] {
+        assert!(matches!(r["verdict"].as_str(), Some("error" | "fail")), "{r}");
+        assert_eq!(r["format"], Value::Null);
+    }
+    assert_eq!(reports[2]["format"], "JPEG");
+}
+
+#[test]
+fn usage_errors_exit_2_with_a_reason() {
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec![], "no command"),
+        (vec!["frobnicate"], "unknown command"),
+        (vec!["check"], "needs at least one PATH"),
+        (vec!["check", "/definitely/not/here.jpg"], "no such file"),
+        (vec!["check", "--bogus", "x"], "bogus"),
+    ];
+    for (args, expect) in cases {
+        let out = bin().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(expect), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn an_invalid_brief_lists_every_problem_and_exits_2() {
+    let path = scratch("badbrief").join("brief.json");
+    std::fs::write(&path, r#"{ "preflight_brief": 1, "name": "typos", "checks": { "resolution": { "min_megapixel": 4 }, "format": { "allow": ["jpgg"] } } }"#).unwrap();
+    for args in [vec!["check", "--brief", path.to_str().unwrap(), "."], vec!["brief", path.to_str().unwrap()]] {
+        let out = bin().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("min_megapixel"), "{err}");
+        assert!(err.contains("jpgg"), "{err}");
+    }
+    let ok = bin().arg("brief").arg(brief("adobe-stock.json")).output().unwrap();
+    assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stderr));
+}
+
+#[test]
+fn the_table_names_each_file_and_its_failures() {
+    let out = bin().args(["check", "--brief"]).arg(brief("adobe-stock.json")).arg(fixtures().join("exifpy__Canon_40D.jpg")).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("FAIL"), "{text}");
+    assert!(text.contains("exifpy__Canon_40D.jpg"), "{text}");
+    assert!(text.contains("resolution"), "{text}");
+    assert!(text.contains("1 file: 0 pass, 0 warn, 1 fail, 0 error"), "{text}");
+}
