@@ -38,6 +38,9 @@ pub fn read(reader: &mut Reader<'_>, block: Block, out: &mut Metadata) -> bool {
     if let Some(offset) = exif_ptr {
         if let Some(entries) = read_ifd(reader, &tiff, offset, &mut visited, out) {
             read_main(reader, &tiff, &entries, out);
+            if out.lens_model.is_none() {
+                out.lens_model = tiff::find(&entries, 0x927C).and_then(|e| olympus_lens_model(reader, &tiff, e));
+            }
         }
     }
     let gps_ptr = tiff::find(&ifd0, tiff::TAG_GPS_IFD).and_then(|e| tiff.pointer(reader, e, 0));
@@ -132,6 +135,34 @@ fn read_main(reader: &mut Reader<'_>, tiff: &Tiff, entries: &[Entry], out: &mut 
     }
 }
 
+/// Olympus / OM System maker notes keep the lens name where EXIF's LensModel is often empty:
+/// MakerNote (`OLYMPUS\0II\x03\0` or `OM SYSTEM\0…`, offsets relative to the maker note) →
+/// Equipment IFD (0x2010) → LensModel (0x0203).
+fn olympus_lens_model(reader: &mut Reader<'_>, outer: &Tiff, makernote: &Entry) -> Option<String> {
+    if !outer.readable(makernote) {
+        return None;
+    }
+    let head = reader.read_up_to(makernote.value_pos, 16).ok()?;
+    let (order_at, ifd_at) = if head.starts_with(b"OLYMPUS\0") {
+        (8, 12)
+    } else if head.starts_with(b"OM SYSTEM\0") {
+        (12, 16)
+    } else {
+        return None;
+    };
+    let big_endian = match head.get(order_at..order_at + 2)? {
+        b"II" => false,
+        b"MM" => true,
+        _ => return None,
+    };
+    let end = outer.base + outer.len;
+    let note = Tiff { base: makernote.value_pos, len: end.checked_sub(makernote.value_pos)?, big_endian, magic: 42, ifd0: ifd_at };
+    let (entries, _) = note.read_ifd(reader, ifd_at).ok()?;
+    let equipment = tiff::find(&entries, 0x2010).and_then(|e| note.pointer(reader, e, 0))?;
+    let (entries, _) = note.read_ifd(reader, equipment).ok()?;
+    tiff::find(&entries, 0x0203).and_then(|e| note.string(reader, e))
+}
+
 /// GPS IFD: latitude/longitude (DMS rationals + N/S/E/W refs) and altitude (+ below-sea ref).
 fn read_gps(reader: &mut Reader<'_>, tiff: &Tiff, entries: &[Entry], out: &mut Metadata) {
     if out.gps.is_some() {
@@ -140,6 +171,9 @@ fn read_gps(reader: &mut Reader<'_>, tiff: &Tiff, entries: &[Entry], out: &mut M
     let lat = degrees(reader, tiff, entries, 0x0002);
     let lon = degrees(reader, tiff, entries, 0x0004);
     let (Some(mut lat), Some(mut lon)) = (lat, lon) else {
+        if tiff::find(entries, 0x0002).is_some() || tiff::find(entries, 0x0004).is_some() {
+            out.warnings.push("the GPS position is recorded but unreadable (an undefined or cut-off value); it was ignored".into());
+        }
         return;
     };
     let reference = |reader: &mut Reader<'_>, tag| {
@@ -162,14 +196,16 @@ fn read_gps(reader: &mut Reader<'_>, tiff: &Tiff, entries: &[Entry], out: &mut M
     out.gps = Some(Gps { lat, lon, alt });
 }
 
-/// Degrees + minutes/60 + seconds/3600 from up to three rationals (ExifTool `-n`).
+/// Degrees + minutes/60 + seconds/3600 from up to three rationals (ExifTool `-n`). Like
+/// ExifTool, a coordinate with an undefined component (a zero denominator, e.g. `0/0` seconds)
+/// is no coordinate at all.
 fn degrees(reader: &mut Reader<'_>, tiff: &Tiff, entries: &[Entry], tag: u16) -> Option<f64> {
     let e = tiff::find(entries, tag)?;
-    let d = tiff.float(reader, e, 0)?;
-    let m = tiff.float(reader, e, 1).unwrap_or(0.0);
-    let s = tiff.float(reader, e, 2).unwrap_or(0.0);
-    let v = d + m / 60.0 + s / 3600.0;
-    v.is_finite().then_some(v)
+    let mut value = 0.0;
+    for (i, scale) in [1.0, 60.0, 3600.0].into_iter().enumerate().take(e.count.min(3) as usize) {
+        value += tiff.float(reader, e, i as u32)? / scale;
+    }
+    (e.count > 0 && value.is_finite()).then_some(value)
 }
 
 /// `2008:05:30 15:56:01` (+ sub-seconds `25`) → `2008-05-30T15:56:01.25`. Also accepts `-` date
@@ -326,6 +362,22 @@ mod tests {
         };
         let m = read_bytes(&b.build());
         assert_eq!(m.gps, Some(Gps { lat: 0.0, lon: 0.0, alt: None }));
+    }
+
+    #[test]
+    fn gps_with_an_undefined_component_is_none() {
+        let b = Builder {
+            ifds: vec![
+                vec![(0x8825, 4, 1, 0xFFFF_FF01u32.to_be_bytes().to_vec())],
+                vec![
+                    (0x0002, 5, 3, rationals(&[(48, 1), (5332358, 100000), (0, 0)])),
+                    (0x0004, 5, 3, rationals(&[(21, 1), (259507, 100000), (0, 0)])),
+                ],
+            ],
+        };
+        let m = read_bytes(&b.build());
+        assert_eq!(m.gps, None);
+        assert!(m.warnings.iter().any(|w| w.contains("GPS")));
     }
 
     #[test]
