@@ -35,19 +35,19 @@ pub fn read(reader: &mut Reader<'_>, block: Block, out: &mut Metadata) -> bool {
     }
     read_main(reader, &tiff, &ifd0, out);
     let exif_ptr = tiff::find(&ifd0, tiff::TAG_EXIF_IFD).and_then(|e| tiff.pointer(reader, e, 0));
-    if let Some(offset) = exif_ptr {
-        if let Some(entries) = read_ifd(reader, &tiff, offset, &mut visited, out) {
-            read_main(reader, &tiff, &entries, out);
-            if out.lens_model.is_none() {
-                out.lens_model = tiff::find(&entries, 0x927C).and_then(|e| olympus_lens_model(reader, &tiff, e));
-            }
+    if let Some(offset) = exif_ptr
+        && let Some(entries) = read_ifd(reader, &tiff, offset, &mut visited, out)
+    {
+        read_main(reader, &tiff, &entries, out);
+        if out.lens_model.is_none() {
+            out.lens_model = tiff::find(&entries, 0x927C).and_then(|e| olympus_lens_model(reader, &tiff, e));
         }
     }
     let gps_ptr = tiff::find(&ifd0, tiff::TAG_GPS_IFD).and_then(|e| tiff.pointer(reader, e, 0));
-    if let Some(offset) = gps_ptr {
-        if let Some(entries) = read_ifd(reader, &tiff, offset, &mut visited, out) {
-            read_gps(reader, &tiff, &entries, out);
-        }
+    if let Some(offset) = gps_ptr
+        && let Some(entries) = read_ifd(reader, &tiff, offset, &mut visited, out)
+    {
+        read_gps(reader, &tiff, &entries, out);
     }
     true
 }
@@ -117,10 +117,14 @@ fn read_main(reader: &mut Reader<'_>, tiff: &Tiff, entries: &[Entry], out: &mut 
     set(&mut out.f_number, positive(float(reader, 0x829D)));
     set(&mut out.exposure_time_s, positive(float(reader, 0x829A)));
 
-    // ISO: ExifTool uses RecommendedExposureIndex / ISOSpeed (0x8833) when the legacy SHORT
-    // field saturates at 65535.
+    // ISO: when the legacy SHORT field saturates at 65535, the real value is in ISOSpeed
+    // (0x8833), RecommendedExposureIndex (0x8832) or StandardOutputSensitivity (0x8831).
     let iso = match uint(reader, 0x8827) {
-        Some(65535) => uint(reader, 0x8833).or(Some(65535)),
+        Some(65535) => uint(reader, 0x8833)
+            .or_else(|| uint(reader, 0x8832))
+            .or_else(|| uint(reader, 0x8831))
+            .filter(|&v| v > 0)
+            .or(Some(65535)),
         Some(0) => None,
         other => other,
     };
@@ -245,8 +249,11 @@ mod tests {
     use crate::source::SliceSource;
 
     /// A big-endian TIFF builder: IFD entries with out-of-line data laid out after the IFDs.
+    /// (tag, type, count, value bytes) of one entry.
+    type TestEntry = (u16, u16, u32, Vec<u8>);
+
     struct Builder {
-        ifds: Vec<Vec<(u16, u16, u32, Vec<u8>)>>,
+        ifds: Vec<Vec<TestEntry>>,
     }
 
     impl Builder {

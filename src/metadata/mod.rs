@@ -109,20 +109,6 @@ impl Metadata {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_documented_field_name_is_answerable() {
-        let m = Metadata::default();
-        for name in REQUIRED_FIELD_NAMES {
-            assert_eq!(m.has_field(name), Some(false), "{name}");
-        }
-        assert_eq!(m.has_field("Nonsense"), None);
-    }
-}
-
 /// Reads every metadata block the probe located into one [`Metadata`].
 ///
 /// EXIF blocks are read in the order the probe found them (first value wins); XMP fills only
@@ -142,4 +128,18 @@ pub fn read(reader: &mut crate::source::Reader<'_>, probe: &crate::probe::Probe)
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_documented_field_name_is_answerable() {
+        let m = Metadata::default();
+        for name in REQUIRED_FIELD_NAMES {
+            assert_eq!(m.has_field(name), Some(false), "{name}");
+        }
+        assert_eq!(m.has_field("Nonsense"), None);
+    }
 }

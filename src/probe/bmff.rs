@@ -6,8 +6,9 @@
 //! - HEIF: `meta` → `pitm` (primary item), `iinf` (item types: `Exif`, `mime`
 //!   application/rdf+xml), `iloc` (where item bytes are; construction method 0 = file offset,
 //!   1 = inside `idat`), `iprp`/`ipco`+`ipma` (the primary item's `ispe` size, `pixi` / `av1C` /
-//!   `hvcC` bit depth, `colr` ICC). The size is the stored `ispe` (not rotated by `irot`), as
-//!   ExifTool reports it. An Exif item starts with a 4-byte offset to its TIFF header.
+//!   `hvcC` bit depth, `colr` ICC). The size is the stored `ispe`, not rotated by `irot`
+//!   (matches labels.csv; the corpus's `irot` boxes are all 0°, so the rotated case is unverified
+//!   against ExifTool). An Exif item starts with a 4-byte offset to its TIFF header.
 //! - CR3: `moov` → Canon `uuid` 85c0b687-820f-11e0-8111-f4ce462b6a48 → `CMT1` (IFD0), `CMT2`
 //!   (Exif IFD), `CMT4` (GPS IFD), each a complete TIFF structure; the size is CMT1's
 //!   ImageWidth/ImageHeight.
@@ -406,7 +407,9 @@ fn codec_bit_depth(kind: &[u8; 4], p: &[u8]) -> Option<u8> {
             let twelve = p[2] & 0x20 != 0;
             Some(if high && twelve { 12 } else if high { 10 } else { 8 })
         }
-        b"hvcC" if p.len() >= 22 => Some((p[21] & 0x07) + 8),
+        // configurationVersion, profile (1), compatibility (4), constraints (6), level (1),
+        // min_spatial_segmentation (2), parallelism (1), chroma (1), bitDepthLumaMinus8.
+        b"hvcC" if p.len() >= 18 => Some((p[17] & 0x07) + 8),
         _ => None,
     }
 }

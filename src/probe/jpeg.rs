@@ -72,11 +72,7 @@ pub fn scan(reader: &mut Reader<'_>, base: u64, out: &mut Probe) -> Result<(), R
         }
         match marker {
             0xE1 => app1(reader, payload, payload_len, out),
-            0xE2 => {
-                if signature(reader, payload, payload_len, 12).starts_with(b"ICC_PROFILE\0") {
-                    out.icc = true;
-                }
-            }
+            0xE2 if signature(reader, payload, payload_len, 12).starts_with(b"ICC_PROFILE\0") => out.icc = true,
             0xED => app13(reader, payload, payload_len, out),
             0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC) && !found_sof => {
                 found_sof = true;
@@ -103,14 +99,22 @@ pub fn scan(reader: &mut Reader<'_>, base: u64, out: &mut Probe) -> Result<(), R
     Ok(())
 }
 
-/// Checks that the file ends with FFD9 (one 2-byte read at the tail).
+/// Bytes at the end of the file searched for the end-of-image marker (writers such as Nikon or
+/// Photoshop append small trailers after FFD9).
+const TAIL_WINDOW: u64 = 4096;
+
+/// Checks that the file's end holds the FFD9 end-of-image marker: one read of at most
+/// [`TAIL_WINDOW`] bytes at the tail. (FF D9 cannot occur inside entropy-coded data, so finding
+/// it near the end means the image data is complete.)
 pub fn check_tail(reader: &mut Reader<'_>, out: &mut Probe) -> Result<(), ReadError> {
     let len = reader.len();
     if len >= 4 {
-        let mut tail = [0u8; 2];
-        reader.read_exact(len - 2, &mut tail)?;
-        if tail != [0xFF, 0xD9] {
-            out.warnings.push("the file does not end with an end-of-image marker: it may be cut off".into());
+        let start = len.saturating_sub(TAIL_WINDOW).max(2);
+        let tail = reader.read_up_to(start, (len - start) as usize)?;
+        if !tail.windows(2).any(|w| w == [0xFF, 0xD9]) {
+            out.warnings.push(
+                "the file does not end with an end-of-image marker: it may be cut off (or carry appended data)".into(),
+            );
         }
     }
     Ok(())
@@ -240,6 +244,15 @@ mod tests {
         run(&[0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x00, 0xFF, 0xD9]);
         run(&[0xFF, 0xD8, 0xFF, 0xE1, 0xFF, 0xFF, b'E', b'x', b'i', b'f', 0, 0]);
         run(&[0xFF, 0xD8, 0xFF, 0x00, 0x00, 0x00, 0x00]);
+        // A small trailer after EOI is not a cut-off file; missing EOI is.
+        let mut f = vec![0xFF, 0xD8];
+        f.extend(segment(0xC0, &[8, 0, 1, 0, 1, 1, 1, 0x11, 0]));
+        f.extend(segment(0xDA, &[1, 1, 0, 0, 63, 0]));
+        f.extend([0x12, 0x34, 0xFF, 0xD9]);
+        f.extend([0xA1; 100]);
+        assert!(run(&f).warnings.is_empty());
+        f.truncate(f.len() - 102);
+        assert!(run(&f).warnings.iter().any(|w| w.contains("end-of-image")));
         let p = run(&[0xFF, 0xD8, 0xFF]);
         assert!(p.warnings.iter().any(|w| w.contains("end-of-image") || w.contains("cut off")));
     }

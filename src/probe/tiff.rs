@@ -132,7 +132,10 @@ impl Tiff {
             return Err(format!("an IFD offset ({offset}) points outside the TIFF structure"));
         }
         let count = reader.u16_at(self.base + offset, self.big_endian).map_err(|e| e.to_string())?;
-        if count == 0 || count > MAX_IFD_ENTRIES {
+        if count == 0 {
+            return Ok((Vec::new(), 0)); // an empty directory (e.g. a GPS IFD with nothing in it)
+        }
+        if count > MAX_IFD_ENTRIES {
             return Err(format!("an IFD declares {count} entries, which is not plausible"));
         }
         let wanted = 12 * count as u64 + 4;
