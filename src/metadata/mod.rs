@@ -5,6 +5,7 @@
 //! a [`crate::source::Reader`] at a base offset; this module defines what comes out.
 
 pub mod exif;
+pub mod xmp;
 
 use serde::{Deserialize, Serialize};
 
@@ -108,6 +109,27 @@ impl Metadata {
     }
 }
 
+/// Reads every metadata block the probe located into one [`Metadata`].
+///
+/// EXIF blocks are read in the order the probe found them (first value wins); XMP fills only
+/// what EXIF left empty (lens model, capture date). `blocks` names what the file carries.
+pub fn read(reader: &mut crate::source::Reader<'_>, probe: &crate::probe::Probe) -> Metadata {
+    let mut out = Metadata::default();
+    let mut has_exif = false;
+    for block in &probe.exif {
+        has_exif |= exif::read(reader, *block, &mut out);
+    }
+    if let Some(block) = probe.xmp {
+        xmp::read(reader, block, &mut out);
+    }
+    for (present, name) in [(has_exif, "exif"), (probe.xmp.is_some(), "xmp"), (probe.iptc.is_some(), "iptc"), (probe.icc, "icc")] {
+        if present {
+            out.blocks.push(name.to_string());
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,13 +142,4 @@ mod tests {
         }
         assert_eq!(m.has_field("Nonsense"), None);
     }
-}
-
-/// Reads every metadata block the probe located into one [`Metadata`].
-pub fn read(reader: &mut crate::source::Reader<'_>, probe: &crate::probe::Probe) -> Metadata {
-    let mut out = Metadata::default();
-    for block in &probe.exif {
-        exif::read(reader, *block, &mut out);
-    }
-    out
 }
