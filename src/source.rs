@@ -6,8 +6,8 @@
 //! a `Blob` read with `FileReaderSync` in a worker; natively it is a file read with `pread`.
 //!
 //! # Allocations
-//! A `Reader` keeps at most [`Reader::MAX_CACHED_BLOCKS`] blocks of [`Reader::BLOCK`] bytes
-//! (currently 4 × 64 KiB). `read_vec` allocates exactly what it returns and refuses more than the
+//! A `Reader` keeps at most [`Reader::MAX_CACHED_BLOCKS`] blocks: the 64 KiB head and 8 KiB
+//! chunks. `read_vec` allocates exactly what it returns and refuses more than the
 //! caller's limit before allocating.
 
 use std::fmt;
@@ -127,10 +127,15 @@ pub fn human_bytes(n: u64) -> String {
 }
 
 /// A block-caching reader over any [`ByteSource`], counting what it really read.
+///
+/// The first touch anywhere in the head fetches [`Reader::HEAD`] bytes from offset 0 (where
+/// almost every format keeps its header and metadata); a touch further in fetches only a
+/// [`Reader::CHUNK`]-sized aligned chunk, so hopping from segment header to segment header
+/// (a JPEG's many APP segments, a PNG's chunk list, scattered IFDs) reads kilobytes, not the file.
 pub struct Reader<'a> {
     src: &'a mut dyn ByteSource,
     len: u64,
-    /// (block index, bytes) in most-recently-used-last order.
+    /// (start offset, bytes), most recently used last.
     blocks: Vec<(u64, Vec<u8>)>,
     /// Bytes fetched from the source so far (the number that proves "head only").
     pub bytes_read: u64,
@@ -139,9 +144,11 @@ pub struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    /// Block size: one `read_at` fetches this much (aligned), like exifr's 64 KB chunks.
-    pub const BLOCK: u64 = 64 * 1024;
-    pub const MAX_CACHED_BLOCKS: usize = 4;
+    /// Bytes fetched on the first touch of the head (exifr reads 64 KB too).
+    pub const HEAD: u64 = 64 * 1024;
+    /// Bytes fetched (aligned) on a touch past the head.
+    pub const CHUNK: u64 = 8 * 1024;
+    pub const MAX_CACHED_BLOCKS: usize = 8;
 
     pub fn new(src: &'a mut dyn ByteSource) -> Self {
         let len = src.len();
@@ -156,13 +163,14 @@ impl<'a> Reader<'a> {
         self.len == 0
     }
 
-    fn block(&mut self, index: u64) -> Result<&[u8], ReadError> {
-        if let Some(pos) = self.blocks.iter().position(|(i, _)| *i == index) {
-            let b = self.blocks.remove(pos);
+    /// The cached block holding `pos` (fetching it if needed), and `pos`'s index within it.
+    fn block_at(&mut self, pos: u64) -> Result<(&[u8], usize), ReadError> {
+        if let Some(i) = self.blocks.iter().position(|(start, b)| *start <= pos && pos < start + b.len() as u64) {
+            let b = self.blocks.remove(i);
             self.blocks.push(b);
         } else {
-            let start = index * Self::BLOCK;
-            let size = Self::BLOCK.min(self.len.saturating_sub(start)) as usize;
+            let (start, size) = if pos < Self::HEAD { (0, Self::HEAD) } else { (pos - pos % Self::CHUNK, Self::CHUNK) };
+            let size = size.min(self.len.saturating_sub(start)) as usize;
             let mut buf = vec![0u8; size];
             let n = self.src.read_at(start, &mut buf).map_err(ReadError::Io)?;
             buf.truncate(n);
@@ -171,9 +179,10 @@ impl<'a> Reader<'a> {
             if self.blocks.len() >= Self::MAX_CACHED_BLOCKS {
                 self.blocks.remove(0);
             }
-            self.blocks.push((index, buf));
+            self.blocks.push((start, buf));
         }
-        Ok(&self.blocks.last().expect("just pushed").1)
+        let (start, b) = self.blocks.last().expect("just pushed");
+        Ok((b.as_slice(), (pos - start) as usize))
     }
 
     /// Copies exactly `buf.len()` bytes from `offset`, or says the file is too short.
@@ -186,7 +195,7 @@ impl<'a> Reader<'a> {
             return Err(ReadError::Truncated { wanted_end: end, file_len: self.len });
         }
         // Large reads bypass the cache so a big segment does not evict the head.
-        if buf.len() as u64 > Self::BLOCK * 2 {
+        if buf.len() as u64 > Self::HEAD {
             let n = self.src.read_at(offset, buf).map_err(ReadError::Io)?;
             self.bytes_read += n as u64;
             self.read_calls += 1;
@@ -198,9 +207,7 @@ impl<'a> Reader<'a> {
         let mut done = 0usize;
         while done < buf.len() {
             let pos = offset + done as u64;
-            let index = pos / Self::BLOCK;
-            let within = (pos % Self::BLOCK) as usize;
-            let block = self.block(index)?;
+            let (block, within) = self.block_at(pos)?;
             if within >= block.len() {
                 return Err(ReadError::Truncated { wanted_end: end, file_len: pos });
             }
@@ -270,10 +277,13 @@ mod tests {
         let mut buf = [0u8; 10];
         r.read_exact(65_530, &mut buf).unwrap();
         assert_eq!(&buf[..], &data[65_530..65_540]);
-        assert_eq!(r.read_calls, 2);
-        assert_eq!(r.bytes_read, 2 * Reader::BLOCK);
+        assert_eq!(r.read_calls, 2); // the head, then one chunk
+        assert_eq!(r.bytes_read, Reader::HEAD + Reader::CHUNK);
         r.read_exact(65_531, &mut buf[..3]).unwrap(); // cached
         assert_eq!(r.read_calls, 2);
+        r.read_exact(150_000, &mut buf).unwrap(); // far in: one small chunk
+        assert_eq!(&buf[..], &data[150_000..150_010]);
+        assert_eq!(r.bytes_read, Reader::HEAD + 2 * Reader::CHUNK);
     }
 
     #[test]

@@ -1,16 +1,24 @@
 //! PNG: IHDR (size, bit depth) and the chunk list up to IEND, reading only chunk headers and a
-//! short keyword for text chunks. eXIf is found wherever it sits (some writers put it after
-//! IDAT, so the walk continues past the pixel data, jumping over it by chunk lengths).
-//! iTXt `XML:com.adobe.xmp` (uncompressed) is the XMP; iCCP marks an ICC profile.
+//! short keyword for text chunks. iTXt `XML:com.adobe.xmp` (uncompressed) is the XMP; iCCP
+//! marks an ICC profile.
+//!
+//! eXIf is found wherever it sits. Some writers put it (and text chunks) *after* the pixel data,
+//! but walking a large PNG's IDAT chunks (often 8 KB each) would touch the whole file. So the
+//! walk stops at the first IDAT of a file larger than the reader's head, and the chunks after the
+//! pixel data are found in the file's tail instead: every candidate there is accepted only if its
+//! CRC-32 checks out, so stray bytes inside compressed data cannot pass for a chunk.
 //!
 //! # Allocations
-//! 8-byte chunk headers and an ≤ 80-byte keyword per text chunk.
+//! 8-byte chunk headers, an ≤ 80-byte keyword per text chunk, and one tail window of at most
+//! [`TAIL`] bytes for files larger than [`Reader::HEAD`].
 
 use super::{Block, Probe};
 use crate::source::{ReadError, Reader};
 
 /// Chunks walked before giving up (a guard against a file of millions of empty chunks).
 const MAX_CHUNKS: usize = 100_000;
+/// How much of a large file's end is searched for chunks that follow the pixel data.
+pub const TAIL: u64 = 64 * 1024;
 
 pub fn probe(reader: &mut Reader<'_>, out: &mut Probe) -> Result<(), ReadError> {
     let file_len = reader.len();
@@ -56,6 +64,7 @@ pub fn probe(reader: &mut Reader<'_>, out: &mut Probe) -> Result<(), ReadError> 
             }
             b"iTXt" if out.xmp.is_none() => itxt_xmp(reader, data, len, out),
             b"iCCP" => out.icc = true,
+            b"IDAT" if file_len > Reader::HEAD => return tail_chunks(reader, data + len + 4, out),
             b"IEND" => return Ok(()),
             _ => {}
         }
@@ -63,6 +72,59 @@ pub fn probe(reader: &mut Reader<'_>, out: &mut Probe) -> Result<(), ReadError> 
     }
     out.warnings.push("the PNG has too many chunks; stopped reading".into());
     Ok(())
+}
+
+/// Finds the CRC-valid chunks in the last [`TAIL`] bytes (but not before `from`) and records the
+/// metadata among them; warns when no IEND closes the file.
+fn tail_chunks(reader: &mut Reader<'_>, from: u64, out: &mut Probe) -> Result<(), ReadError> {
+    let file_len = reader.len();
+    let start = from.max(file_len.saturating_sub(TAIL)).min(file_len);
+    let tail = reader.read_vec(start, file_len - start, TAIL, "PNG tail")?;
+    let mut saw_iend = false;
+    let mut i = 0usize;
+    while i + 12 <= tail.len() {
+        let kind = &tail[i + 4..i + 8];
+        let interesting = matches!(kind, b"eXIf" | b"iTXt" | b"iCCP" | b"IEND");
+        let len = u32::from_be_bytes([tail[i], tail[i + 1], tail[i + 2], tail[i + 3]]) as usize;
+        if !interesting || len > tail.len() - i - 12 {
+            i += 1;
+            continue;
+        }
+        let crc_at = i + 8 + len;
+        let crc = u32::from_be_bytes([tail[crc_at], tail[crc_at + 1], tail[crc_at + 2], tail[crc_at + 3]]);
+        if crc32(&tail[i + 4..crc_at]) != crc {
+            i += 1;
+            continue;
+        }
+        let data = start + i as u64 + 8;
+        match kind {
+            b"eXIf" if len > 6 && &tail[i + 8..i + 14] == b"Exif\0\0" => {
+                out.exif.push(Block { offset: data + 6, len: len as u64 - 6 })
+            }
+            b"eXIf" if len > 0 => out.exif.push(Block { offset: data, len: len as u64 }),
+            b"iTXt" if out.xmp.is_none() => itxt_xmp(reader, data, len as u64, out),
+            b"iCCP" => out.icc = true,
+            b"IEND" => saw_iend = true,
+            _ => {}
+        }
+        i = crc_at + 4;
+    }
+    if !saw_iend {
+        out.warnings.push("the PNG ends without an IEND chunk: it may be cut off".into());
+    }
+    Ok(())
+}
+
+/// CRC-32 (ISO-HDLC, as PNG uses), bytewise; only run over a few small tail chunks.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in bytes {
+        crc ^= b as u32;
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
 }
 
 /// iTXt: keyword \0 compression-flag compression-method language \0 translated \0 text.
@@ -99,7 +161,8 @@ mod tests {
         let mut v = (data.len() as u32).to_be_bytes().to_vec();
         v.extend_from_slice(kind);
         v.extend_from_slice(data);
-        v.extend_from_slice(&[0, 0, 0, 0]); // CRC not checked
+        let crc = crc32(&v[4..]);
+        v.extend_from_slice(&crc.to_be_bytes());
         v
     }
 
@@ -133,6 +196,45 @@ mod tests {
         assert_eq!(p.exif[0].len, 8);
         assert_eq!(p.xmp.map(|b| b.len), Some(12));
         assert!(p.warnings.is_empty());
+    }
+
+    #[test]
+    fn crc_matches_the_png_spec_example() {
+        assert_eq!(crc32(b"IEND"), 0xAE42_6082);
+    }
+
+    #[test]
+    fn a_large_png_is_not_walked_through_its_pixel_data() {
+        // 1 MB of IDAT in 8 KB chunks, then eXIf and IEND: found from the tail, file not read.
+        let mut chunks = vec![chunk(b"IHDR", &[0, 0, 1, 0, 0, 0, 1, 0, 8, 2, 0, 0, 0])];
+        let mut noise = 12345u32;
+        for _ in 0..128 {
+            let data: Vec<u8> = (0..8192)
+                .map(|_| {
+                    noise = noise.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                    (noise >> 16) as u8
+                })
+                .collect();
+            chunks.push(chunk(b"IDAT", &data));
+        }
+        chunks.push(chunk(b"eXIf", b"MM\0*\0\0\0\x08"));
+        chunks.push(chunk(b"IEND", &[]));
+        let f = png(&chunks);
+        let mut src = SliceSource(&f);
+        let mut r = Reader::new(&mut src);
+        let p = probe_any(&mut r).unwrap();
+        assert_eq!((p.width, p.height), (Some(256), Some(256)));
+        assert_eq!(p.exif.len(), 1);
+        assert_eq!(p.exif[0].len, 8);
+        assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+        assert!(r.bytes_read < 200_000, "read {} of {}", r.bytes_read, f.len());
+
+        // The same file cut off inside the pixel data: no IEND in the tail.
+        let cut = &f[..f.len() / 2];
+        let mut src = SliceSource(cut);
+        let mut r = Reader::new(&mut src);
+        let p = probe_any(&mut r).unwrap();
+        assert!(p.warnings.iter().any(|w| w.contains("cut off")), "{:?}", p.warnings);
     }
 
     #[test]
