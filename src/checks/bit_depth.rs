@@ -65,7 +65,8 @@ impl BitDepthRule {
 }
 
 pub fn evaluate(rule: &BitDepthRule, ev: &Evidence<'_>, out: &mut Vec<Finding>) {
-    let expected = Some(rule.expected());
+    let want = rule.expected();
+    let expected = Some(want.clone());
     let Some(d) = ev.probe.bit_depth else {
         out.push(finding(
             "bit_depth",
@@ -94,8 +95,8 @@ pub fn evaluate(rule: &BitDepthRule, ev: &Evidence<'_>, out: &mut Vec<Finding>) 
         "bit_depth",
         rule.severity.verdict(),
         measured,
-        expected.clone(),
-        format!("{fmt} is {d}-bit; the brief needs {}: {hint}.", expected.unwrap_or_default()),
+        expected,
+        format!("{fmt} is {d}-bit; the brief needs {want}: {hint}."),
     ));
 }
 

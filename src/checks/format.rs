@@ -36,7 +36,7 @@ const RAW: &str = "raw";
 pub fn parse(o: &mut Obj<'_>) -> FormatRule {
     let mut allow: Option<Vec<Format>> = None;
     let mut labels: Vec<String> = Vec::new();
-    if let Some(items) = o.list("allow", |path, v, errs| parse_name(path, v, errs)) {
+    if let Some(items) = o.list("allow", parse_name) {
         let mut formats = Vec::new();
         for item in items {
             let (label, fs) = match item {
