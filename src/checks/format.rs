@@ -108,11 +108,12 @@ pub fn evaluate(rule: Option<&FormatRule>, ev: &Evidence<'_>, out: &mut Vec<Find
     let name = format.name();
     match &rule.allow {
         Some(allow) if !allow.contains(&format) => {
-            let target = allow.first().map(|f| f.name()).unwrap_or("JPEG");
-            let how = if format.is_raw() && !allow.iter().any(|f| f.is_raw()) {
-                format!("this is a camera raw file — develop it and export as {target}")
-            } else {
-                format!("convert or export it as {target}")
+            // Suggest a format one can export to: a developed one if the brief takes any.
+            let target = allow.iter().find(|f| !f.is_raw()).map(|f| f.name());
+            let how = match target {
+                Some(t) if format.is_raw() => format!("this is a camera raw file — develop it and export as {t}"),
+                Some(t) => format!("convert or export it as {t}"),
+                None => "deliver the original camera raw file instead".to_string(),
             };
             out.push(finding(
                 "format",
@@ -196,6 +197,11 @@ mod tests {
         assert_eq!(one(&out, "format").expected.as_deref(), Some("JPEG or camera raw"));
         let out = f.run(r#"{"format": {"allow": ["jpeg"]}}"#);
         assert!(one(&out, "format").message.contains("camera raw file — develop it and export as JPEG"));
+        f.probe.format = Some(Format::Heic);
+        let out = f.run(r#"{"format": {"allow": ["raw", "tiff"]}}"#);
+        assert!(one(&out, "format").message.ends_with("accepts only camera raw or TIFF: convert or export it as TIFF."), "{}", one(&out, "format").message);
+        let out = f.run(r#"{"format": {"allow": ["raw"]}}"#);
+        assert!(one(&out, "format").message.ends_with("deliver the original camera raw file instead."));
     }
 
     #[test]
