@@ -153,7 +153,9 @@ mod tests {
     fn invalid_json_reports_line_and_column() {
         let e = errors("{\n  \"preflight_brief\": 1,\n  \"name\": \"x\",\n}");
         assert_eq!(e.len(), 1);
-        assert!(e[0].starts_with("not valid JSON: line 4, column 1"), "{e:?}");
+        assert_eq!(e[0], "not valid JSON: line 4, column 1: trailing comma");
+        let e = errors("{\"preflight_brief\": 1,\n \"name\": 'x'}");
+        assert_eq!(e, ["not valid JSON: line 2, column 10: expected value"]);
     }
 
     #[test]
