@@ -1,11 +1,42 @@
 //! Checks: a brief's rule + the evidence about a file → findings.
 //!
-//! One file per check family; each file holds its rule (options, defaults, validation) and its
+//! One file per check family; each file holds its rule (keys, defaults, validation) and its
 //! evaluation, so a reader finds everything about "resolution" in `resolution.rs`.
+//!
+//! | family         | finding ids                                                          |
+//! |----------------|----------------------------------------------------------------------|
+//! | [`format`]     | `format`, `format.extension`                                         |
+//! | [`resolution`] | `resolution`, `resolution.aspect_ratio`, `resolution.orientation`    |
+//! | [`bit_depth`]  | `bit_depth`                                                          |
+//! | [`exif`]       | `exif.required`, `exif.recommended`                                  |
+//! | [`capture_time`]| `capture_time.window`, `capture_time.future`                        |
+//! | [`gps`]        | `gps.bounds`, `gps.null_island`                                      |
+//! | [`file_size`]  | `file_size`                                                          |
+//! | (always)       | `integrity`                                                          |
+//!
+//! Rules of the game, shared by every family:
+//! - A family whose block is absent from the brief is not asked and emits nothing — except the
+//!   sanity checks that need no brief value: an unrecognised file format (`format`, error),
+//!   a capture time in the future (`capture_time.future`, warn), GPS at exactly 0,0
+//!   (`gps.null_island`, warn) and structural problems met while reading (`integrity`, warn).
+//!   Those emit only when they find something.
+//! - A family the brief asks for emits a finding per aspect it sets, passes included.
+//! - Missing evidence (no dimensions, no date…) is `warn` ("could not be determined"), never a
+//!   silent pass.
+//! - A block's `"severity": "warn"` turns its `fail`s into `warn`s; it never touches `error`.
 
+pub mod bit_depth;
+pub mod capture_time;
+pub mod exif;
+pub mod file_size;
+pub mod format;
+pub mod gps;
+pub mod resolution;
+
+use crate::brief::json::Obj;
 use crate::metadata::Metadata;
 use crate::probe::Probe;
-use crate::report::Finding;
+use crate::report::{Finding, Verdict};
 
 /// What is known about one file when the checks run.
 #[derive(Debug, Clone, Copy)]
@@ -20,12 +51,310 @@ pub struct Evidence<'a> {
     pub now_unix_s: Option<i64>,
 }
 
+impl Evidence<'_> {
+    /// Width and height as displayed: stored size, swapped when EXIF Orientation is 5–8
+    /// (a 90° rotation). `None` when the header gave no size.
+    pub fn displayed_size(&self) -> Option<(u32, u32)> {
+        let (w, h) = (self.probe.width?, self.probe.height?);
+        Some(if self.rotated() { (h, w) } else { (w, h) })
+    }
+
+    /// Whether EXIF Orientation says the stored image is displayed turned by 90°.
+    pub fn rotated(&self) -> bool {
+        matches!(self.metadata.orientation, Some(5..=8))
+    }
+
+    /// The file name's extension, lower case, without the dot (`None` if it has none).
+    pub fn extension(&self) -> Option<String> {
+        let base = self.file_name.rsplit(['/', '\\']).next().unwrap_or(self.file_name);
+        let (stem, ext) = base.rsplit_once('.')?;
+        (!stem.is_empty() && !ext.is_empty()).then(|| ext.to_ascii_lowercase())
+    }
+}
+
+/// How bad a broken rule is. Every check block may set `"severity": "warn"`; the default is
+/// `"fail"`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Severity {
+    Warn,
+    #[default]
+    Fail,
+}
+
+impl Severity {
+    /// The verdict for a broken rule.
+    pub fn verdict(self) -> Verdict {
+        match self {
+            Severity::Warn => Verdict::Warn,
+            Severity::Fail => Verdict::Fail,
+        }
+    }
+
+    /// Reads the optional `severity` key of a block (or sub-block).
+    pub fn parse(o: &mut Obj<'_>) -> Severity {
+        match o.one_of("severity", &["fail", "warn"]) {
+            Some("warn") => Severity::Warn,
+            _ => Severity::Fail,
+        }
+    }
+}
+
 /// Every rule a brief can set; `None` means the brief does not ask.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Rules {}
+pub struct Rules {
+    pub format: Option<format::FormatRule>,
+    pub resolution: Option<resolution::ResolutionRule>,
+    pub bit_depth: Option<bit_depth::BitDepthRule>,
+    pub exif: Option<exif::ExifRule>,
+    pub capture_time: Option<capture_time::CaptureTimeRule>,
+    pub gps: Option<gps::GpsRule>,
+    pub file_size: Option<file_size::FileSizeRule>,
+}
 
-/// Runs every check the rules ask for, in a fixed order.
+impl Rules {
+    /// Reads the brief's `checks` object. Problems go to the reader's error list; the returned
+    /// rules are only meaningful when there were none.
+    pub fn parse(checks: &mut Obj<'_>) -> Rules {
+        fn block<T>(checks: &mut Obj<'_>, key: &'static str, parse: fn(&mut Obj<'_>) -> T) -> Option<T> {
+            let mut o = checks.obj(key)?;
+            let rule = parse(&mut o);
+            o.finish();
+            Some(rule)
+        }
+        Rules {
+            format: block(checks, "format", format::parse),
+            resolution: block(checks, "resolution", resolution::parse),
+            bit_depth: block(checks, "bit_depth", bit_depth::parse),
+            exif: block(checks, "exif", exif::parse),
+            capture_time: block(checks, "capture_time", capture_time::parse),
+            gps: block(checks, "gps", gps::parse),
+            file_size: block(checks, "file_size", file_size::parse),
+        }
+    }
+}
+
+/// Runs every check the rules ask for (and the sanity checks), in a fixed order.
 pub fn run(rules: &Rules, ev: &Evidence<'_>) -> Vec<Finding> {
-    let _ = (rules, ev);
-    Vec::new()
+    let mut out = Vec::new();
+    format::evaluate(rules.format.as_ref(), ev, &mut out);
+    if let Some(r) = &rules.resolution {
+        resolution::evaluate(r, ev, &mut out);
+    }
+    if let Some(r) = &rules.bit_depth {
+        bit_depth::evaluate(r, ev, &mut out);
+    }
+    if let Some(r) = &rules.exif {
+        exif::evaluate(r, ev, &mut out);
+    }
+    capture_time::evaluate(rules.capture_time.as_ref(), ev, &mut out);
+    gps::evaluate(rules.gps.as_ref(), ev, &mut out);
+    if let Some(r) = &rules.file_size {
+        file_size::evaluate(r, ev, &mut out);
+    }
+    integrity(ev, &mut out);
+    out
+}
+
+/// `integrity` (warn, always): what the probe and the metadata reader complained about.
+fn integrity(ev: &Evidence<'_>, out: &mut Vec<Finding>) {
+    let all: Vec<&str> =
+        ev.probe.warnings.iter().chain(&ev.metadata.warnings).map(String::as_str).collect();
+    if all.is_empty() {
+        return;
+    }
+    out.push(Finding::new(
+        "integrity",
+        Verdict::Warn,
+        Some(all.join("; ")),
+        None,
+        format!(
+            "The file has structural problems ({}); it may be truncated or damaged — copy or export it again and re-check.",
+            all.join("; ")
+        ),
+    ));
+}
+
+/// Reports a block that sets none of its limits (it would silently check nothing).
+pub(crate) fn require_some(o: &Obj<'_>, any_set: bool, keys: &str) {
+    if !any_set {
+        o.errors().add(o.path(), format!("sets no limit; add at least one of {keys}, or remove the block"));
+    }
+}
+
+/// Reports `min > max` at the min key's path.
+pub(crate) fn check_order<T: PartialOrd + std::fmt::Display>(
+    o: &Obj<'_>,
+    min_key: &str,
+    min: Option<T>,
+    max_key: &str,
+    max: Option<T>,
+) {
+    if let (Some(lo), Some(hi)) = (min, max)
+        && lo > hi
+    {
+        o.error(min_key, format!("{lo} is greater than {max_key} ({hi})"));
+    }
+}
+
+/// A finding with optional parts filled.
+pub(crate) fn finding(
+    check: &str,
+    verdict: Verdict,
+    measured: Option<String>,
+    expected: Option<String>,
+    message: impl Into<String>,
+) -> Finding {
+    Finding::new(check, verdict, measured, expected, message)
+}
+
+/// `1234567` → `1,234,567`.
+pub(crate) fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Trims a float for display: `4.0` → `4`, `0.25` → `0.25`.
+pub(crate) fn num(x: f64) -> String {
+    let s = format!("{:.4}", x);
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.to_string() }
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    //! Hand-built evidence for check tests (the real parsers are not needed).
+    use super::*;
+    use crate::brief::Brief;
+
+    pub struct Fixture {
+        pub name: String,
+        pub size: u64,
+        pub probe: Probe,
+        pub metadata: Metadata,
+        pub now: Option<i64>,
+    }
+
+    impl Fixture {
+        /// A well-formed 6000 × 4000 8-bit JPEG called `photo.jpg`, 10 MB.
+        pub fn jpeg() -> Fixture {
+            Fixture {
+                name: "photo.jpg".into(),
+                size: 10_000_000,
+                probe: Probe {
+                    format: Some(crate::probe::Format::Jpeg),
+                    width: Some(6000),
+                    height: Some(4000),
+                    bit_depth: Some(8),
+                    ..Probe::default()
+                },
+                metadata: Metadata::default(),
+                now: None,
+            }
+        }
+
+        pub fn ev(&self) -> Evidence<'_> {
+            Evidence {
+                file_name: &self.name,
+                file_size: self.size,
+                probe: &self.probe,
+                metadata: &self.metadata,
+                now_unix_s: self.now,
+            }
+        }
+
+        /// Runs the `checks` JSON (the inside of a brief's `checks`) against this file.
+        pub fn run(&self, checks: &str) -> Vec<Finding> {
+            let brief = Brief::parse(&format!(r#"{{"preflight_brief": 1, "name": "t", "checks": {checks}}}"#))
+                .unwrap_or_else(|e| panic!("brief does not parse: {e:?}"));
+            run(&brief.rules, &self.ev())
+        }
+    }
+
+    /// The one finding with this id (panics if there are none or several).
+    pub fn one<'f>(findings: &'f [Finding], id: &str) -> &'f Finding {
+        let hits: Vec<_> = findings.iter().filter(|f| f.check == id).collect();
+        assert_eq!(hits.len(), 1, "expected exactly one `{id}` finding in {findings:#?}");
+        hits[0]
+    }
+
+    pub fn none(findings: &[Finding], id: &str) {
+        assert!(findings.iter().all(|f| f.check != id), "unexpected `{id}` finding in {findings:#?}");
+    }
+
+    pub fn brief_errors(checks: &str) -> Vec<String> {
+        Brief::parse(&format!(r#"{{"preflight_brief": 1, "name": "t", "checks": {checks}}}"#))
+            .expect_err("brief should not parse")
+            .iter()
+            .map(|e| e.to_string())
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::*;
+    use super::*;
+
+    #[test]
+    fn no_rules_no_findings_for_a_clean_file() {
+        let f = Fixture::jpeg();
+        assert_eq!(run(&Rules::default(), &f.ev()), Vec::new());
+    }
+
+    #[test]
+    fn integrity_lists_probe_and_metadata_warnings() {
+        let mut f = Fixture::jpeg();
+        f.probe.warnings.push("JPEG ends before EOI".into());
+        f.metadata.warnings.push("EXIF IFD offset out of range".into());
+        let out = run(&Rules::default(), &f.ev());
+        let i = one(&out, "integrity");
+        assert_eq!(i.verdict, Verdict::Warn);
+        assert_eq!(i.measured.as_deref(), Some("JPEG ends before EOI; EXIF IFD offset out of range"));
+        assert!(i.message.contains("copy or export it again"));
+    }
+
+    #[test]
+    fn displayed_size_swaps_for_orientations_5_to_8() {
+        let mut f = Fixture::jpeg();
+        assert_eq!(f.ev().displayed_size(), Some((6000, 4000)));
+        for o in [5, 6, 7, 8] {
+            f.metadata.orientation = Some(o);
+            assert_eq!(f.ev().displayed_size(), Some((4000, 6000)), "orientation {o}");
+        }
+        for o in [1, 2, 3, 4] {
+            f.metadata.orientation = Some(o);
+            assert_eq!(f.ev().displayed_size(), Some((6000, 4000)), "orientation {o}");
+        }
+    }
+
+    #[test]
+    fn extensions() {
+        let mut f = Fixture::jpeg();
+        for (name, ext) in [
+            ("a/b.c/IMG_1.JPG", Some("jpg")),
+            ("C:\\x\\y.tar.heic", Some("heic")),
+            ("noext", None),
+            (".hidden", None),
+            ("trailing.", None),
+        ] {
+            f.name = name.into();
+            assert_eq!(f.ev().extension().as_deref(), ext, "{name}");
+        }
+    }
+
+    #[test]
+    fn number_formatting() {
+        assert_eq!(thousands(45_000_000), "45,000,000");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(num(4.0), "4");
+        assert_eq!(num(0.25), "0.25");
+        assert_eq!(num(1.0 / 3.0), "0.3333");
+    }
 }
