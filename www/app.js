@@ -184,11 +184,13 @@ function updateProgress() {
   els.progress.dataset.state = !total ? 'idle' : finished ? 'done' : 'running';
   els.progress.dataset.done = String(done);
   els.progress.dataset.total = String(total);
+  els.progress.dataset.brief = String(pf?.brief?.name ?? '');
   const now = performance.now();
   clearTimeout(progressTimer);
   if (finished || !total || now - lastProgressText >= 750) {
     lastProgressText = now;
-    els.progress.textContent = !total ? S.progressIdle : finished ? S.progressDone(total) : S.progress(done, total);
+    els.progress.textContent = !total ? S.progressIdle
+      : (finished ? S.progressDone(total) : S.progress(done, total)) + S.against(String(pf?.brief?.name ?? ''));
   } else {
     progressTimer = setTimeout(updateProgress, 750 - (now - lastProgressText));
   }
@@ -393,7 +395,7 @@ async function useBrief(text, value, fileName) {
   selected = value;
   els.select.value = value;
   renderBrief(pf.brief);
-  if (entries.length) recheckAll();
+  if (entries.length) recheckAll(); else updateProgress();
   return true;
 }
 

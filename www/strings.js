@@ -29,6 +29,7 @@ export const strings = {
   progressIdle: 'No files yet.',
   progress: (done, total) => `${done} of ${total} checked`,
   progressDone: (total) => `All ${total} ${total === 1 ? 'file' : 'files'} checked`,
+  against: (brief) => ` against “${brief}”`,
   recheck: 'Brief changed — checking again…',
   clear: 'Clear results',
   filterAll: 'All',

@@ -36,12 +36,28 @@ export async function setup(opts = {}) {
  */
 export async function openApp(context, url) {
   const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
   /** @type {string[]} */ const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(url);
+  const response = await page.goto(url);
   await page.waitForSelector('html[data-ready="true"]', { timeout: 15_000 });
-  return { page, errors };
+  return { page, errors, response };
+}
+
+/** MIME type a browser would give a file of this name (what a real drop carries). */
+export function mimeOf(/** @type {string} */ name) {
+  const ext = name.split('.').pop()?.toLowerCase() ?? '';
+  return { jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp', avif: 'image/avif',
+    heic: 'image/heic', tif: 'image/tiff', tiff: 'image/tiff', gif: 'image/gif' }[ext] ?? '';
+}
+
+/** Reads corpus files as `{ name, bytes, type }` (name = base name). @param {string[]} rels */
+export async function corpusFiles(rels) {
+  return Promise.all(rels.map(async (rel) => {
+    const name = path.basename(rel);
+    return { name, type: mimeOf(name), bytes: await readFile(path.join(corpus, rel)) };
+  }));
 }
 
 /** Reads a corpus file (relative to the corpus dir). */
