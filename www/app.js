@@ -11,7 +11,7 @@ const els = {
   briefFile: /** @type {HTMLInputElement} */ ($('brief-file')), briefError: $('brief-error'), briefSummary: $('brief-summary'),
   drop: $('drop'), pickFiles: /** @type {HTMLButtonElement} */ ($('pick-files')), pickFolder: /** @type {HTMLButtonElement} */ ($('pick-folder')),
   fileInput: /** @type {HTMLInputElement} */ ($('file-input')), folderInput: /** @type {HTMLInputElement} */ ($('folder-input')),
-  status: $('status'), progress: $('progress'), summary: $('summary'), clear: $('clear'), bar: $('bar-fill'), cards: $('cards'),
+  status: $('status'), progress: $('progress'), summary: $('summary'), clear: $('clear'), exportBtn: $('export'), bar: $('bar-fill'), cards: $('cards'),
   version: $('version'),
 };
 const VERDICTS = /** @type {const} */ (['fail', 'error', 'warn', 'pass']);
@@ -197,6 +197,7 @@ function updateProgress() {
   const c = summarize(reports);
   els.summary.hidden = !total;
   els.clear.hidden = !total;
+  els.exportBtn.hidden = !finished;
   for (const v of VERDICTS) {
     const btn = /** @type {HTMLElement} */ (els.summary.querySelector(`[data-v="${v}"]`));
     /** @type {HTMLElement} */ (btn.querySelector('.chip__n')).textContent = String(c[v]);
@@ -336,6 +337,14 @@ function wireDrop() {
     input.addEventListener('change', () => { addFiles(filesFromInput(input.files)); input.value = ''; });
   }
   els.clear.addEventListener('click', clearAll);
+  // Saves every report as one JSON file, made here (a local blob: URL, revoked at once; no upload).
+  els.exportBtn.addEventListener('click', () => {
+    const data = { brief: pf.brief, version: pf.version, checked_at: new Date().toISOString(), reports: entries.map((e) => e.report) };
+    const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
+    const a = /** @type {HTMLAnchorElement} */ (h('a', { href: url, download: S.exportName }));
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  });
 }
 
 // ───────────────────────────── briefs ─────────────────────────────

@@ -32,6 +32,8 @@ export const strings = {
   against: (brief) => ` against “${brief}”`,
   recheck: 'Brief changed — checking again…',
   clear: 'Clear results',
+  export: 'Save results (JSON)',
+  exportName: 'preflight-results.json',
   filterAll: 'All',
   filterLabel: 'Show only',
 

@@ -148,3 +148,17 @@ test('embed API: order, callbacks, summarize; a crashing or hanging worker still
   assert.match(out.rejected, /not valid JSON/);
   await page.close();
 });
+
+test('results can be saved as one JSON file', async () => {
+  const { page } = await openApp(env.context, env.url);
+  const files = await corpusFiles(['metadata/exifpy__Canon_40D.jpg', 'metadata/mei__HTC_Desire.webp']);
+  await dropFiles(page, files);
+  await waitAllChecked(page, 2);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#export').click()]);
+  const text = await (await import('node:fs/promises')).readFile(await download.path(), 'utf8');
+  const data = JSON.parse(text);
+  assert.deepEqual(data.reports.map((r) => r.file), files.map((f) => f.name));
+  assert.ok(data.reports.every((r) => r.verdict && Array.isArray(r.findings) && r.metadata));
+  assert.equal(typeof data.brief.name, 'string');
+  await page.close();
+});
