@@ -158,7 +158,7 @@ function flush() {
   const t0 = performance.now();
   if (toCreate.length) {
     const frag = document.createDocumentFragment();
-    for (const e of toCreate.splice(0, 400)) frag.append(e.card ?? createCard(e));
+    for (const e of toCreate.splice(0, 120)) frag.append(e.card ?? createCard(e));
     els.cards.append(frag);
     if (toCreate.length) schedule();
   }
