@@ -1,0 +1,475 @@
+// The page: brief selector, drop zone, one card per file. All checking goes through preflight.js.
+import { createPreflight, summarize } from './preflight.js';
+import { strings as S } from './strings.js';
+
+/** @typedef {import('./preflight.js').Report} Report */
+/** @typedef {{ file: File, name: string, report: Report|null, card: HTMLElement|null, thumbed: boolean, bitmap: ImageBitmap|null }} Entry */
+
+const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
+const els = {
+  select: /** @type {HTMLSelectElement} */ ($('brief-select')), load: $('brief-load'),
+  briefFile: /** @type {HTMLInputElement} */ ($('brief-file')), briefError: $('brief-error'), briefSummary: $('brief-summary'),
+  drop: $('drop'), pickFiles: /** @type {HTMLButtonElement} */ ($('pick-files')), pickFolder: /** @type {HTMLButtonElement} */ ($('pick-folder')),
+  fileInput: /** @type {HTMLInputElement} */ ($('file-input')), folderInput: /** @type {HTMLInputElement} */ ($('folder-input')),
+  status: $('status'), progress: $('progress'), summary: $('summary'), clear: $('clear'), exportBtn: $('export'), bar: $('bar-fill'), cards: $('cards'),
+  version: $('version'),
+};
+const VERDICTS = /** @type {const} */ (['fail', 'error', 'warn', 'pass']);
+const DECODABLE = new Set(['JPEG', 'PNG', 'WEBP', 'AVIF', 'GIF', 'BMP']);
+const THUMB = Math.round(120 * Math.min(window.devicePixelRatio || 1, 2.5));
+
+for (const el of document.querySelectorAll('[data-s]')) {
+  const v = S[/** @type {keyof S} */ (/** @type {HTMLElement} */ (el).dataset.s)];
+  if (typeof v === 'string') el.textContent = v;
+}
+els.drop.setAttribute('aria-description', S.dropZoneLabel);
+
+/** @type {ReturnType<typeof createPreflight>} */ let pf;
+/** @type {{ file: string, name: string, text: string }[]} */ let presets = [];
+let customText = '';
+let selected = '';            // value of the select that is in use
+/** @type {Entry[]} */ let entries = [];
+let controller = new AbortController();
+let filter = 'all';
+
+// ───────────────────────────── DOM helpers ─────────────────────────────
+/**
+ * @param {string} tag @param {Record<string, any>|null} [attrs] @param {...(Node|string|null|undefined|false)} kids
+ * @returns {HTMLElement}
+ */
+function h(tag, attrs, ...kids) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs ?? {})) {
+    if (v == null || v === false) continue;
+    if (k === 'class') el.className = v; else if (k === 'text') el.textContent = v; else el.setAttribute(k, v === true ? '' : v);
+  }
+  for (const kid of kids) if (kid) el.append(kid);
+  return el;
+}
+/** replaceChildren, skipping empty slots (it would print "null"). @param {Element} el @param {...any} kids */
+const fill = (el, ...kids) => el.replaceChildren(...kids.filter((k) => k != null && k !== false && k !== ''));
+const badge = (/** @type {string} */ v, extra = '') =>
+  h('span', { class: `badge badge--${v} ${extra}` }, h('span', { class: 'badge__icon', 'aria-hidden': 'true', text: S.verdictIcon[v] }), S.verdict[v]);
+
+// ───────────────────────────── formatting ─────────────────────────────
+const fmtSize = (/** @type {number} */ n) => n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(0)} KB`
+  : n < 1073741824 ? `${(n / 1048576).toFixed(1)} MB` : `${(n / 1073741824).toFixed(2)} GB`;
+const extOf = (/** @type {string} */ name) => (/\.([A-Za-z0-9]{1,5})$/.exec(name)?.[1] ?? '').toUpperCase();
+
+/** @param {Report} r */
+function facts(r) {
+  return [r.format ?? S.unknownFormat, r.width && r.height ? `${r.width} × ${r.height}` : null,
+    r.megapixels != null ? S.megapixels(r.megapixels) : null, r.bit_depth ? S.bitDepth(r.bit_depth) : null,
+    fmtSize(r.file_size)].filter(Boolean).join(' · ');
+}
+/** @param {Report['metadata']} m */
+function cameraLine(m) {
+  if (!m) return '';
+  const make = m.make?.trim(), model = m.model?.trim();
+  const camera = model ? (make && !model.toLowerCase().startsWith(make.split(/\s/)[0].toLowerCase()) ? `${make} ${model}` : model) : make;
+  const date = m.datetime_original ? m.datetime_original.replace('T', ' ').replace(/:\d\d(\.\d+)?$/, '') + (m.offset_time_original ? ` ${m.offset_time_original}` : '') : null;
+  const t = m.exposure_time_s;
+  const exposure = [m.focal_length_mm ? `${+m.focal_length_mm.toFixed(1)} mm` : null, m.f_number ? `f/${+m.f_number.toFixed(1)}` : null,
+    t ? (t >= 1 ? `${+t.toFixed(1)} s` : `1/${Math.round(1 / t)} s`) : null, m.iso ? `ISO ${m.iso}` : null].filter(Boolean).join(' ');
+  return [camera, m.lens_model?.trim(), date, exposure].filter(Boolean).join(' · ');
+}
+
+// ───────────────────────────── cards ─────────────────────────────
+/** Text with <wbr> after _ - . / so long file names wrap at natural points. @param {string} text */
+function breakable(text) {
+  const out = [];
+  for (const part of text.split(/(?<=[_\-./])/)) { if (out.length) out.push(h('wbr')); out.push(part); }
+  return out;
+}
+
+/** @param {Entry} e */
+function createCard(e) {
+  const slash = e.name.lastIndexOf('/');
+  const nameEl = h('h3', { class: 'card__name', title: e.name },
+    slash >= 0 ? h('span', { class: 'card__dir' }, ...breakable(e.name.slice(0, slash + 1))) : null, ...breakable(e.name.slice(slash + 1)));
+  const thumb = h('div', { class: 'card__thumb' }, h('span', { class: 'fmt', text: extOf(e.name) || '?' }));
+  const card = h('li', { class: 'card', 'data-verdict': 'pending', 'data-file': e.name, 'aria-busy': 'true' },
+    thumb,
+    h('div', { class: 'card__main' },
+      h('div', { class: 'card__head' }, nameEl, badge('pending', 'card__verdict')),
+      h('p', { class: 'card__facts', text: S.checking }),
+      h('p', { class: 'card__meta' })),
+    h('div', { class: 'card__findings' }));
+  e.card = card;
+  return card;
+}
+
+/** @param {import('./preflight.js').Finding} f */
+function findingEl(f) {
+  const title = S.checkNames[/** @type {keyof S['checkNames']} */ (f.check)] ?? f.check;
+  const dl = (f.measured != null || f.expected != null) ? h('dl', { class: 'finding__mx' },
+    f.measured != null && h('div', null, h('dt', { text: S.measured }), h('dd', { text: f.measured })),
+    f.expected != null && h('div', null, h('dt', { text: S.expected }), h('dd', { text: f.expected }))) : null;
+  return h('li', { class: `finding finding--${f.verdict}`, 'data-check': f.check },
+    h('span', { class: 'finding__icon', 'aria-hidden': 'true', text: S.verdictIcon[f.verdict] }),
+    h('div', { class: 'finding__body' },
+      h('p', { class: 'finding__title' }, h('span', { class: 'sr', text: `${S.verdict[f.verdict]}: ` }), title),
+      h('p', { class: 'finding__msg', text: f.message }), dl));
+}
+
+/** @param {Entry} e */
+function renderCard(e) {
+  const card = e.card ?? createCard(e);
+  const r = e.report;
+  const [thumb, main, findings] = /** @type {HTMLElement[]} */ ([...card.children]);
+  const verdict = r ? r.verdict : 'pending';
+  card.dataset.verdict = verdict;
+  card.toggleAttribute('aria-busy', !r);
+  if (r?.format) card.dataset.format = r.format; else delete card.dataset.format;
+  main.querySelector('.card__verdict')?.replaceWith(badge(verdict, 'card__verdict'));
+  /** @type {HTMLElement} */ (main.querySelector('.card__facts')).textContent = r ? facts(r) : S.checking;
+  /** @type {HTMLElement} */ (main.querySelector('.card__meta')).textContent = r ? cameraLine(r.metadata) : '';
+  if (e.bitmap) {
+    const canvas = /** @type {HTMLCanvasElement} */ (h('canvas', { role: 'img', 'aria-label': S.thumbAlt(e.name) }));
+    canvas.width = e.bitmap.width; canvas.height = e.bitmap.height;
+    /** @type {ImageBitmapRenderingContext} */ (canvas.getContext('bitmaprenderer')).transferFromImageBitmap(e.bitmap);
+    e.bitmap = null;
+    thumb.replaceChildren(canvas);
+    thumb.classList.add('has-image');
+  } else if (r && !thumb.classList.contains('has-image')) {
+    const label = r.format ?? (extOf(e.name) || '?');
+    fill(thumb, h('span', { class: 'fmt', text: label }),
+      !DECODABLE.has(r.format ?? '') ? h('span', { class: 'fmt__note', text: S.noPreview }) : null);
+  }
+  if (!r) { findings.replaceChildren(); return; }
+  const bad = r.findings.filter((f) => f.verdict !== 'pass');
+  const good = r.findings.filter((f) => f.verdict === 'pass');
+  fill(findings,
+    bad.length ? h('ul', { class: 'findings' }, ...bad.map(findingEl)) : null,
+    good.length ? h('details', { class: 'passed' }, h('summary', { text: S.passedChecks(good.length) }),
+      h('ul', { class: 'findings' }, ...good.map(findingEl))) : null,
+    !r.findings.length ? h('p', { class: 'finding__none', text: S.noFindings }) : null);
+}
+
+// Batched rendering: results arrive in bursts; touch the DOM once per frame.
+/** @type {Set<Entry>} */ const dirty = new Set();
+/** @type {Entry[]} */ let toCreate = [];
+let frame = 0;
+let lastProgressText = 0;
+let progressTimer = 0;
+function schedule() { if (!frame) frame = requestAnimationFrame(flush); }
+function flush() {
+  frame = 0;
+  const t0 = performance.now();
+  if (toCreate.length) {
+    const frag = document.createDocumentFragment();
+    for (const e of toCreate.splice(0, 120)) frag.append(e.card ?? createCard(e));
+    els.cards.append(frag);
+    if (toCreate.length) schedule();
+  }
+  for (const e of dirty) {
+    if (!e.card?.isConnected) continue;        // rendered once it is created
+    dirty.delete(e);
+    renderCard(e);
+    if (performance.now() - t0 > 12) { schedule(); break; }   // keep frames short
+  }
+  updateProgress();
+}
+/** @param {Entry} e */
+function touch(e) { dirty.add(e); schedule(); }
+
+function updateProgress() {
+  const total = entries.length;
+  const reports = entries.map((e) => e.report).filter(Boolean);
+  const done = reports.length;
+  const finished = total > 0 && done === total;
+  els.bar.style.transform = `scaleX(${total ? done / total : 0})`;
+  els.bar.parentElement?.classList.toggle('is-active', total > 0 && !finished);
+  // The live region is read aloud: rewrite it at most every 750 ms while running, at once when done.
+  els.progress.dataset.state = !total ? 'idle' : finished ? 'done' : 'running';
+  els.progress.dataset.done = String(done);
+  els.progress.dataset.total = String(total);
+  els.progress.dataset.brief = String(pf?.brief?.name ?? '');
+  const now = performance.now();
+  clearTimeout(progressTimer);
+  if (finished || !total || now - lastProgressText >= 750) {
+    lastProgressText = now;
+    els.progress.textContent = !total ? S.progressIdle
+      : (finished ? S.progressDone(total) : S.progress(done, total)) + S.against(String(pf?.brief?.name ?? ''));
+  } else {
+    progressTimer = setTimeout(updateProgress, 750 - (now - lastProgressText));
+  }
+  const c = summarize(reports);
+  els.summary.hidden = !total;
+  els.clear.hidden = !total;
+  els.exportBtn.hidden = !finished;
+  for (const v of VERDICTS) {
+    const btn = /** @type {HTMLElement} */ (els.summary.querySelector(`[data-v="${v}"]`));
+    /** @type {HTMLElement} */ (btn.querySelector('.chip__n')).textContent = String(c[v]);
+    btn.classList.toggle('is-zero', c[v] === 0);
+  }
+}
+
+function buildSummary() {
+  const chip = (/** @type {string} */ v, /** @type {string} */ label, icon = '') =>
+    h('button', { type: 'button', class: `chip chip--${v}`, 'data-v': v, 'aria-pressed': String(filter === v) },
+      icon && h('span', { class: 'chip__icon', 'aria-hidden': 'true', text: icon }),
+      h('span', { class: 'chip__n', text: '0' }), ' ', h('span', { class: 'chip__label', text: label }));
+  els.summary.setAttribute('aria-label', S.filterLabel);
+  els.summary.replaceChildren(...VERDICTS.map((v) => chip(v, S.verdict[v].toLowerCase(), S.verdictIcon[v])));
+  els.summary.addEventListener('click', (ev) => {
+    const btn = /** @type {HTMLElement} */ (ev.target).closest('button');
+    if (!btn) return;
+    filter = filter === btn.dataset.v ? 'all' : /** @type {string} */ (btn.dataset.v);
+    els.cards.dataset.filter = filter;
+    for (const b of els.summary.querySelectorAll('button')) b.setAttribute('aria-pressed', String(b.dataset.v === filter));
+  });
+}
+
+// ───────────────────────────── checking ─────────────────────────────
+/** @param {Entry[]} list @param {boolean} wantThumbs */
+function run(list, wantThumbs) {
+  if (!list.length) return;
+  const { signal } = controller;
+  pf.check(list.map((e) => ({ file: e.file, name: e.name })), (report, _file, info) => {
+    const e = list[info.index];
+    e.report = report;
+    touch(e);
+  }, {
+    signal, thumbnailSize: THUMB,
+    onThumbnail: wantThumbs ? (bitmap, _file, i) => {
+      const e = list[i];
+      if (e.thumbed || !entries.includes(e)) { bitmap.close(); return; }
+      e.thumbed = true; e.bitmap = bitmap; touch(e);
+    } : undefined,
+  }).catch((err) => { if (err?.name !== 'AbortError') showStatus(String(err?.message ?? err), true); });
+}
+
+/** @param {{ file: File, name: string }[]} items */
+function addFiles(items) {
+  if (!items.length) return;
+  const added = items.map(({ file, name }) => /** @type {Entry} */ ({ file, name, report: null, card: null, thumbed: false, bitmap: null }));
+  entries.push(...added);
+  toCreate.push(...added);
+  schedule();
+  run(added, true);
+}
+
+function recheckAll() {
+  controller.abort();
+  controller = new AbortController();
+  for (const e of entries) { e.report = null; touch(e); }
+  run(entries.filter((e) => !e.thumbed), true);
+  run(entries.filter((e) => e.thumbed), false);
+}
+
+function clearAll() {
+  controller.abort();
+  controller = new AbortController();
+  for (const e of entries) e.bitmap?.close();
+  entries = []; toCreate = []; dirty.clear();
+  els.cards.replaceChildren();
+  updateProgress();
+}
+
+// ───────────────────────────── files in ─────────────────────────────
+const JUNK = /^(\.|Thumbs\.db$|desktop\.ini$)/i;     // skipped inside folders only
+const byName = (/** @type {{name: string}} */ a, /** @type {{name: string}} */ b) => a.name.localeCompare(b.name, undefined, { numeric: true });
+
+/** @param {any} dir @param {{ file: File, name: string }[]} out */
+async function walk(dir, out) {
+  const reader = dir.createReader();
+  /** @type {any[]} */ const all = [];
+  for (;;) {   // readEntries returns at most 100 at a time
+    const batch = await new Promise((ok, ko) => reader.readEntries(ok, ko));
+    if (!batch.length) break;
+    all.push(...batch);
+  }
+  for (const ent of all.sort(byName)) {
+    if (JUNK.test(ent.name)) continue;
+    if (ent.isDirectory) await walk(ent, out);
+    else out.push({ file: await new Promise((ok, ko) => ent.file(ok, ko)), name: ent.fullPath.replace(/^\/+/, '') });
+  }
+}
+
+/** @param {DataTransfer} dt */
+async function filesFromDrop(dt) {
+  // Everything on a DataTransfer must be taken synchronously, before the first await.
+  const items = [...(dt.items ?? [])].filter((i) => i.kind === 'file');
+  const grabbed = items.map((i) => ({ entry: i.webkitGetAsEntry?.() ?? null, file: i.getAsFile() }));
+  if (!grabbed.length) return [...dt.files].map((file) => ({ file, name: file.name }));
+  /** @type {{ file: File, name: string }[]} */ const out = [];
+  if (grabbed.some((g) => g.entry?.isDirectory)) showStatus(S.readingFolders);
+  for (const { entry, file } of grabbed) {
+    if (entry?.isDirectory) {
+      try { await walk(entry, out); } catch (err) { showStatus(String(err), true); }
+    } else if (file) out.push({ file, name: file.name });
+  }
+  showStatus('');
+  return out;
+}
+
+/** @param {FileList|null} list */
+function filesFromInput(list) {
+  return [...(list ?? [])].filter((f) => !(f.webkitRelativePath && f.webkitRelativePath.split('/').some((p) => JUNK.test(p))))
+    .map((file) => ({ file, name: file.webkitRelativePath || file.name }));
+}
+
+function wireDrop() {
+  const zone = els.drop;
+  const hasFiles = (/** @type {DragEvent} */ ev) => [...(ev.dataTransfer?.types ?? [])].includes('Files');
+  let depth = 0;
+  /** @param {DragEvent} ev */
+  const over = (ev) => {
+    if (!hasFiles(ev)) return;
+    ev.preventDefault();
+    if (ev.dataTransfer) ev.dataTransfer.dropEffect = pf && zone.dataset.state === 'ready' ? 'copy' : 'none';
+  };
+  // The whole page accepts drops (a missed drop must not open the photo in the tab).
+  document.addEventListener('dragenter', (ev) => { if (hasFiles(ev)) { depth++; zone.classList.add('is-over'); over(ev); } });
+  document.addEventListener('dragleave', () => { if (--depth <= 0) { depth = 0; zone.classList.remove('is-over'); } });
+  document.addEventListener('dragover', over);
+  document.addEventListener('drop', async (ev) => {
+    if (!hasFiles(ev) || !ev.dataTransfer) return;
+    ev.preventDefault();
+    depth = 0; zone.classList.remove('is-over');
+    if (zone.dataset.state !== 'ready') return;
+    addFiles(await filesFromDrop(ev.dataTransfer));
+  });
+  els.pickFiles.addEventListener('click', () => els.fileInput.click());
+  els.pickFolder.addEventListener('click', () => els.folderInput.click());
+  for (const input of [els.fileInput, els.folderInput]) {
+    input.addEventListener('change', () => { addFiles(filesFromInput(input.files)); input.value = ''; });
+  }
+  els.clear.addEventListener('click', clearAll);
+  // Saves every report as one JSON file, made here (a local blob: URL, revoked at once; no upload).
+  els.exportBtn.addEventListener('click', () => {
+    const data = { brief: pf.brief, version: pf.version, checked_at: new Date().toISOString(), reports: entries.map((e) => e.report) };
+    const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
+    const a = /** @type {HTMLAnchorElement} */ (h('a', { href: url, download: S.exportName }));
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  });
+}
+
+// ───────────────────────────── briefs ─────────────────────────────
+/** @param {string} text */
+function showStatus(text, isError = false) {
+  els.status.textContent = text;
+  els.status.classList.toggle('is-error', isError);
+}
+
+/** @param {any} err @param {string} [fileName] */
+function showBriefError(err, fileName) {
+  const problems = /** @type {{path: string, message: string}[]} */ (err?.problems)
+    ?? String(err?.message ?? err).split('\n').filter((l) => l && !/^Invalid brief:?$/.test(l)).map((l) => ({ path: '', message: l }));
+  fill(els.briefError,
+    h('p', { class: 'alert__title', text: S.briefErrorTitle(fileName) }),
+    h('ul', { class: 'alert__list' }, ...problems.map((p) => h('li', null, p.path ? h('code', { text: p.path }) : null, p.path ? ' ' : null, p.message))),
+    h('p', { class: 'alert__foot', text: S.briefErrorKeep }));
+  els.briefError.hidden = false;
+}
+
+const human = (/** @type {string} */ k) => k.replace(/_/g, ' ');
+/** @param {any} v @returns {string} */
+function describe(v) {
+  if (v === true) return S.briefOn;
+  if (Array.isArray(v)) return v.map(describe).join(', ');
+  if (v && typeof v === 'object') {
+    return Object.entries(v).map(([k, x]) => {
+      const m = /^(min|max)_(.+)$/.exec(k);
+      return m ? `${human(m[2])} ${m[1] === 'min' ? '≥' : '≤'} ${describe(x)}` : x === true ? human(k) : `${human(k)}: ${describe(x)}`;
+    }).join(' · ');
+  }
+  return String(v);
+}
+
+/** @param {any} brief */
+function renderBrief(brief) {
+  const checks = Object.entries(brief?.checks ?? {}).filter(([, v]) => v !== false && v != null);
+  fill(els.briefSummary,
+    brief?.description ? h('p', { class: 'brief__desc', text: brief.description }) : null,
+    checks.length
+      ? h('dl', { class: 'brief__checks', 'aria-label': S.briefAsks },
+        ...checks.map(([k, v]) => h('div', null,
+          h('dt', { text: S.checkNames[/** @type {keyof S['checkNames']} */ (k)] ?? human(k) }), h('dd', { text: describe(v) }))))
+      : h('p', { class: 'brief__desc', text: S.briefNothing }));
+}
+
+/** @param {string} text @param {string} value @param {string} [fileName] */
+async function useBrief(text, value, fileName) {
+  try {
+    await pf.setBrief(text);
+  } catch (err) {
+    showBriefError(err, fileName);
+    els.select.value = selected;
+    return false;
+  }
+  els.briefError.hidden = true;
+  selected = value;
+  els.select.value = value;
+  renderBrief(pf.brief);
+  if (entries.length) recheckAll(); else updateProgress();
+  return true;
+}
+
+function wireBriefs() {
+  els.select.addEventListener('change', () => {
+    const v = els.select.value;
+    const text = v === 'custom' ? customText : presets[Number(v)]?.text;
+    if (text != null) useBrief(text, v);
+  });
+  els.load.addEventListener('click', () => els.briefFile.click());
+  els.briefFile.addEventListener('change', async () => {
+    const file = els.briefFile.files?.[0];
+    els.briefFile.value = '';
+    if (!file) return;
+    const text = await file.text();
+    let ok = false;
+    try { await pf.setBrief(text); ok = true; } catch (err) { showBriefError(err, file.name); }
+    if (!ok) return;
+    customText = text;
+    let opt = /** @type {HTMLOptionElement|null} */ (els.select.querySelector('option[value="custom"]'));
+    if (!opt) { opt = /** @type {HTMLOptionElement} */ (h('option', { value: 'custom' })); els.select.append(opt); }
+    opt.textContent = S.briefCustom(String(pf.brief?.name ?? file.name));
+    await useBrief(text, 'custom', file.name);
+  });
+}
+
+// ───────────────────────────── start ─────────────────────────────
+async function loadPresets() {
+  try {
+    const res = await fetch('pkg/briefs/index.json');
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    /** @type {{ file: string, name: string }[]} */ const index = await res.json();
+    // Fetch every preset now, so choosing one later never touches the network.
+    presets = await Promise.all(index.map(async (p) => ({ ...p, text: await (await fetch(`pkg/briefs/${encodeURIComponent(p.file)}`)).text() })));
+  } catch {
+    presets = [];
+    showBriefError({ message: S.briefLoadFailed });
+  }
+  els.select.replaceChildren(...presets.map((p, i) => h('option', { value: String(i), text: p.name })));
+}
+
+async function start() {
+  buildSummary();
+  wireDrop();
+  wireBriefs();
+  updateProgress();
+  showStatus(S.starting);
+  await loadPresets();
+  pf = createPreflight({ brief: presets[0]?.text });
+  try {
+    const info = await pf.ready;
+    els.version.textContent = S.footerVersion(info.version);
+  } catch (err) {
+    showStatus(S.startFailed(String(/** @type {any} */ (err)?.message ?? err)), true);
+    els.drop.dataset.state = 'failed';
+    return;
+  }
+  selected = els.select.value = presets.length ? '0' : '';
+  renderBrief(pf.brief);
+  els.select.disabled = false;
+  els.pickFiles.disabled = false;
+  els.pickFolder.disabled = false;
+  els.drop.dataset.state = 'ready';
+  showStatus('');
+  document.documentElement.dataset.ready = 'true';
+}
+
+start();

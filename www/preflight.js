@@ -1,0 +1,303 @@
+// preflight — check photos against a buyer's brief, locally, in Web Workers.
+//
+//   import { createPreflight } from './preflight.js';
+//   const pf = createPreflight({ brief: await (await fetch('brief.json')).json() });
+//   await pf.ready;
+//   const reports = await pf.check(input.files, (report) => console.log(report.file, report.verdict));
+//
+// The wasm is fetched and compiled once, here, and the compiled module is handed to every
+// worker: after `ready` resolves, checking files never touches the network. Files are passed
+// to workers by reference (structured clone of a File is a handle, not a copy) one at a time,
+// and each worker reads only the byte ranges the parsers ask for.
+import init, { validateBrief, version } from './pkg/preflight.js';
+
+/**
+ * @typedef {'pass'|'warn'|'fail'|'error'} Verdict
+ * @typedef {{ check: string, verdict: Verdict, measured: string|null, expected: string|null, message: string }} Finding
+ * @typedef {{ lat: number, lon: number, alt: number|null }} Gps
+ * @typedef {{ make: string|null, model: string|null, lens_make: string|null, lens_model: string|null,
+ *   body_serial: string|null, lens_serial: string|null, datetime_original: string|null,
+ *   offset_time_original: string|null, create_date: string|null, gps: Gps|null,
+ *   focal_length_mm: number|null, focal_length_35mm: number|null, f_number: number|null,
+ *   exposure_time_s: number|null, iso: number|null, orientation: number|null, software: string|null,
+ *   artist: string|null, copyright: string|null, blocks: string[], warnings: string[] }} Metadata
+ * @typedef {{ file: string, file_size: number, format: string|null, width: number|null, height: number|null,
+ *   megapixels: number|null, bit_depth: number|null, metadata: Metadata, findings: Finding[], verdict: Verdict }} Report
+ * @typedef {{ file_size: number, bytes_read: number, read_calls: number }} IoStats
+ * @typedef {{ io: IoStats|null, ms: number, index: number }} ReportInfo
+ * @typedef {File | Blob | { file: Blob, name: string }} FileInput
+ *   A `File` is reported under its `webkitRelativePath` (folder pickers) or `name`; pass
+ *   `{ file, name }` to choose the name yourself (e.g. a path inside a dropped folder).
+ * @typedef {{ path: string, message: string }} BriefProblem
+ * @typedef {{
+ *   signal?: AbortSignal,
+ *   thumbnailSize?: number,
+ *   onThumbnail?: (bitmap: ImageBitmap, file: Blob, index: number) => void,
+ * }} CheckOptions
+ *   `onThumbnail` receives a small ImageBitmap (longer side `thumbnailSize`, default 320 px),
+ *   decoded in the worker, for formats the browser can decode; you own it (call `close()`).
+ * @typedef {{
+ *   brief?: object|string,
+ *   workers?: number,
+ *   wasmUrl?: string|URL,
+ *   timeoutMs?: number,
+ *   onReady?: (info: ReadyInfo) => void,
+ * }} PreflightOptions
+ * @typedef {{ version: string, briefName: string, workers: number }} ReadyInfo
+ * @typedef {{
+ *   ready: Promise<ReadyInfo>,
+ *   check(files: Iterable<FileInput>|ArrayLike<FileInput>, onReport?: (report: Report, file: Blob, info: ReportInfo) => void, options?: CheckOptions): Promise<Report[]>,
+ *   setBrief(brief: object|string): Promise<string>,
+ *   terminate(): void,
+ *   readonly version: string,
+ *   readonly brief: object|null,
+ * }} Preflight
+ */
+
+const DEFAULT_BRIEF = { preflight_brief: 1, name: 'General photo check', checks: {} };
+
+/**
+ * Counts reports per verdict.
+ * @param {Iterable<Pick<Report, 'verdict'>>} reports
+ * @returns {{ pass: number, warn: number, fail: number, error: number, total: number }}
+ */
+export function summarize(reports) {
+  const counts = { pass: 0, warn: 0, fail: 0, error: 0, total: 0 };
+  for (const r of reports) {
+    if (r && r.verdict in counts && r.verdict !== 'total') counts[r.verdict]++;
+    counts.total++;
+  }
+  return counts;
+}
+
+/**
+ * A report for a file that could not be checked at all (worker crash, timeout…): same shape as
+ * the engine's, verdict `error`, one `read` finding saying why.
+ * @param {string} name @param {number} size @param {string} reason @returns {Report}
+ */
+export function errorReport(name, size, reason) {
+  return {
+    file: name, file_size: size, format: null, width: null, height: null, megapixels: null, bit_depth: null,
+    metadata: {
+      make: null, model: null, lens_make: null, lens_model: null, body_serial: null, lens_serial: null,
+      datetime_original: null, offset_time_original: null, create_date: null, gps: null,
+      focal_length_mm: null, focal_length_35mm: null, f_number: null, exposure_time_s: null, iso: null,
+      orientation: null, software: null, artist: null, copyright: null, blocks: [], warnings: [],
+    },
+    findings: [{ check: 'read', verdict: 'error', measured: null, expected: null,
+      message: `Could not check this file: ${reason}. Try again; if it keeps failing, open the file in an image viewer to see whether it is damaged.` }],
+    verdict: 'error',
+  };
+}
+
+/**
+ * Parses and validates a brief (object or JSON text). Throws an Error listing every problem,
+ * one per line, with `.problems` = `[{ path, message }]`.
+ * @param {object|string} brief @returns {{ json: string, brief: any }}
+ */
+function normaliseBrief(brief) {
+  /** @type {BriefProblem[]} */
+  let problems;
+  let parsed = brief;
+  const json = typeof brief === 'string' ? brief : JSON.stringify(brief);
+  if (typeof brief === 'string') {
+    try { parsed = JSON.parse(brief); } catch (e) {
+      problems = [{ path: '(file)', message: `not valid JSON: ${e.message}` }];
+    }
+  }
+  if (!problems && (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))) {
+    problems = [{ path: '(file)', message: 'a brief must be a JSON object' }];
+  }
+  problems ??= JSON.parse(validateBrief(json));
+  if (problems.length) {
+    const err = new Error(`Invalid brief:\n${problems.map((p) => `${p.path}: ${p.message}`).join('\n')}`);
+    /** @type {any} */ (err).problems = problems;
+    throw err;
+  }
+  return { json, brief: parsed };
+}
+
+/** @param {string|URL} url */
+async function compile(url) {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`could not load ${url}: HTTP ${res.status}`);
+  // compileStreaming needs `Content-Type: application/wasm`; fall back when a server gets it wrong.
+  if (WebAssembly.compileStreaming && res.headers.get('content-type')?.startsWith('application/wasm')) {
+    return WebAssembly.compileStreaming(res);
+  }
+  return WebAssembly.compile(await res.arrayBuffer());
+}
+
+/**
+ * Starts a pool of workers checking files against `brief`.
+ * @param {PreflightOptions} [options]
+ * @returns {Preflight}
+ */
+export function createPreflight({ brief = DEFAULT_BRIEF, workers, wasmUrl, timeoutMs = 60_000, onReady } = {}) {
+  const size = Math.max(1, Math.floor(workers ?? Math.min(navigator.hardwareConcurrency || 2, 4)));
+  const workerUrl = new URL('./worker.js', import.meta.url);
+  /** @type {WebAssembly.Module} */ let module;
+  let current = /** @type {{ json: string, brief: any } | null} */ (null);
+  let ver = '';
+  let terminated = false;
+  let nextId = 1;
+
+  /**
+   * @typedef {{ id: number, file: Blob, name: string, index: number, thumb: number, batch: Batch, reported: boolean }} Job
+   * @typedef {{ onReport?: Function, onThumbnail?: Function, results: Report[], left: number,
+   *   resolve: Function, reject: Function, aborted: boolean }} Batch
+   * @typedef {{ w: Worker, job: Job|null, timer: any, ready: Promise<void>, live: boolean, dead?: boolean }} Slot
+   */
+  /** @type {Job[]} */ const queue = [];
+  /** @type {Slot[]} */ const slots = [];
+
+  /** @param {Job} job @param {Report} report @param {ReportInfo} info */
+  function deliver(job, report, info) {
+    if (job.reported) return;
+    job.reported = true;
+    const b = job.batch;
+    if (b.aborted) return;
+    b.results[job.index] = report;
+    try { b.onReport?.(report, job.file, info); } catch (e) { setTimeout(() => { throw e; }); }
+    if (--b.left === 0) b.resolve(b.results);
+  }
+
+  /** @param {Slot} slot */
+  function spawn(slot) {
+    const w = new Worker(workerUrl, { type: 'module', name: 'preflight' });
+    slot.w = w;
+    slot.job = null;
+    slot.live = false;
+    slot.ready = new Promise((ok, ko) => {
+      /** Before `ready` a failure means the worker cannot start: give up on this slot. */
+      const broken = (/** @type {string} */ reason) => {
+        if (slot.live) { replace(slot, reason); return; }
+        slot.dead = true;
+        w.terminate();
+        ko(new Error(reason));
+        pump();
+      };
+      w.onmessage = ({ data: m }) => {
+        if (m.type === 'ready') { slot.live = true; slot.dead = false; ok(); pump(); return; }
+        if (m.type === 'init-error' || m.type === 'crash') { broken(`the checker stopped (${m.message})`); return; }
+        const job = slot.job;
+        if (!job || job.id !== m.id) return;           // stale message from a replaced job
+        if (m.type === 'report') {
+          deliver(job, m.report, { io: m.io, ms: m.ms, index: job.index });
+        } else if (m.type === 'failed') {
+          deliver(job, errorReport(job.name, job.file.size, m.message), { io: null, ms: 0, index: job.index });
+          if (m.fatal) replace(slot, null);
+        } else if (m.type === 'done') {
+          clearTimeout(slot.timer);
+          if (m.bitmap) {
+            if (!job.batch.aborted && job.batch.onThumbnail) {
+              try { job.batch.onThumbnail(m.bitmap, job.file, job.index); } catch (e) { setTimeout(() => { throw e; }); }
+            } else m.bitmap.close();
+          }
+          slot.job = null;
+          pump();
+        }
+      };
+      w.onerror = (ev) => { ev.preventDefault(); broken(`the checker crashed (${ev.message || 'worker error'})`); };
+      w.onmessageerror = () => broken('the file could not be passed to the checker');
+    });
+    slot.ready.catch(() => {});
+    w.postMessage({ type: 'init', module, brief: current?.json });
+  }
+
+  /** The worker died or hung: its file gets an error report, a fresh worker takes its place. */
+  function replace(/** @type {Slot} */ slot, /** @type {string|null} */ reason) {
+    clearTimeout(slot.timer);
+    const job = slot.job;
+    slot.job = null;
+    slot.w.terminate();
+    if (job && reason) deliver(job, errorReport(job.name, job.file.size, reason), { io: null, ms: 0, index: job.index });
+    if (!terminated) spawn(slot);
+  }
+
+  function pump() {
+    if (terminated) return;
+    if (queue.length && slots.length && slots.every((s) => s.dead)) {
+      // No worker could start: fail the queue rather than wait forever.
+      for (const job of queue.splice(0)) deliver(job, errorReport(job.name, job.file.size, 'the checker could not start'), { io: null, ms: 0, index: job.index });
+      return;
+    }
+    for (const slot of slots) {
+      if (!queue.length) return;
+      if (slot.job || !slot.live) continue;
+      const job = queue.shift();
+      if (job.batch.aborted) continue;
+      slot.job = job;
+      slot.timer = setTimeout(() => replace(slot, `checking took longer than ${Math.round(timeoutMs / 1000)} s`), timeoutMs);
+      slot.w.postMessage({ type: 'check', id: job.id, file: job.file, name: job.name, nowMs: Date.now(), thumb: job.thumb });
+    }
+  }
+
+  const ready = (async () => {
+    const url = wasmUrl ?? new URL('./pkg/preflight_bg.wasm', import.meta.url);
+    module = await compile(url);
+    await init({ module_or_path: module });       // main-thread instance: brief validation, version
+    ver = version();
+    current = normaliseBrief(brief);
+    for (let i = 0; i < size; i++) { const slot = /** @type {Slot} */ ({}); slots.push(slot); spawn(slot); }
+    const started = await Promise.allSettled(slots.map((s) => s.ready));
+    const failed = started.find((s) => s.status === 'rejected');
+    if (failed && started.every((s) => s.status === 'rejected')) {
+      throw new Error(`preflight could not start its workers: ${/** @type {any} */ (failed).reason?.message}`);
+    }
+    /** @type {ReadyInfo} */
+    const info = { version: ver, briefName: String(current.brief.name ?? ''), workers: size };
+    onReady?.(info);
+    return info;
+  })();
+  ready.catch(() => {});
+
+  return {
+    ready,
+    get version() { return ver; },
+    get brief() { return current?.brief ?? null; },
+
+    async check(files, onReport, { signal, onThumbnail, thumbnailSize = 320 } = {}) {
+      await ready;
+      if (terminated) throw new Error('preflight was terminated');
+      signal?.throwIfAborted();
+      const list = Array.from(/** @type {Iterable<FileInput>} */ (files));
+      if (!list.length) return [];
+      return new Promise((resolve, reject) => {
+        /** @type {Batch} */
+        const batch = { onReport, onThumbnail, results: new Array(list.length), left: list.length, resolve, reject, aborted: false };
+        signal?.addEventListener('abort', () => {
+          batch.aborted = true;
+          for (let i = queue.length - 1; i >= 0; i--) if (queue[i].batch === batch) queue.splice(i, 1);
+          reject(signal.reason ?? new DOMException('Aborted', 'AbortError'));
+        }, { once: true });
+        list.forEach((item, index) => {
+          const file = item instanceof Blob ? item : item.file;
+          const name = item instanceof Blob
+            ? (/** @type {File} */ (item).webkitRelativePath || /** @type {File} */ (item).name || `file-${index + 1}`)
+            : item.name;
+          queue.push({ id: nextId++, file, name, index, thumb: onThumbnail ? thumbnailSize : 0, batch, reported: false });
+        });
+        pump();
+      });
+    },
+
+    async setBrief(next) {
+      await ready;
+      const b = normaliseBrief(next);    // throws on problems; the current brief stays
+      current = b;
+      // Workers handle messages in order: every check posted after this uses the new brief.
+      for (const slot of slots) slot.w.postMessage({ type: 'brief', brief: b.json });
+      return String(b.brief.name ?? '');
+    },
+
+    terminate() {
+      terminated = true;
+      for (const slot of slots) { clearTimeout(slot.timer); slot.w?.terminate(); }
+      const pending = new Set(queue.map((j) => j.batch));
+      for (const slot of slots) if (slot.job) pending.add(slot.job.batch);
+      queue.length = 0;
+      for (const b of pending) if (!b.aborted && b.left > 0) b.reject(new Error('preflight was terminated'));
+    },
+  };
+}

@@ -1,0 +1,80 @@
+// preflight worker: one Engine per worker, one file at a time. Started by preflight.js.
+//
+// Protocol (page → worker):
+//   { type: 'init',  module: WebAssembly.Module, brief: string }  → { type: 'ready', name } | { type: 'init-error', message }
+//   { type: 'brief', brief: string }                                → (nothing; later checks use it) | { type: 'init-error', message }
+//   { type: 'check', id, file: File|Blob, name, nowMs, thumb: number } →
+//        { type: 'report', id, report, io, ms } | { type: 'failed', id, message, fatal }
+//      then { type: 'done', id, bitmap: ImageBitmap|null } (bitmap transferred; only when thumb > 0)
+import { initSync, Engine } from './pkg/preflight.js';
+
+/** @type {Engine | null} */
+let engine = null;
+
+/** Formats the browser itself can decode into a thumbnail (Chromium: no HEIC, TIFF or RAW). */
+const DECODABLE = new Set(['JPEG', 'PNG', 'WEBP', 'AVIF', 'GIF', 'BMP']);
+const DECODABLE_TYPES = /^image\/(jpeg|png|webp|avif|gif|bmp)$/;
+/** Skip thumbnails of huge images: decoding them would cost a lot of memory for a 320 px preview. */
+const MAX_THUMB_MP = 150;
+
+const post = (msg, transfer) => self.postMessage(msg, transfer ?? []);
+
+/** @param {string} brief */
+function setBrief(brief) {
+  const next = new Engine(brief);   // throws with every problem listed
+  engine?.free();
+  engine = next;
+}
+
+/** @param {Blob} file @param {any} report @param {number} size */
+async function thumbnail(file, report, size) {
+  const decodable = report.format ? DECODABLE.has(report.format) : DECODABLE_TYPES.test(file.type);
+  if (!decodable || file.size === 0 || (report.megapixels ?? 0) > MAX_THUMB_MP) return null;
+  // Fit the longer displayed side to `size` (EXIF orientation 5–8 swaps width and height).
+  let { width: w, height: h } = report;
+  if (report.metadata?.orientation >= 5) [w, h] = [h, w];
+  const opts = /** @type {ImageBitmapOptions} */ ({ resizeQuality: 'medium', imageOrientation: 'from-image' });
+  if (w && h && h > w) opts.resizeHeight = Math.min(size, h); else opts.resizeWidth = Math.min(size, w || size);
+  try { return await createImageBitmap(file, opts); } catch { return null; }
+}
+
+self.onmessage = async ({ data: msg }) => {
+  switch (msg.type) {
+    case 'init':
+      try {
+        initSync({ module: msg.module });
+        setBrief(msg.brief);
+        post({ type: 'ready', name: engine?.name ?? '' });
+      } catch (e) {
+        post({ type: 'init-error', message: String(e?.message ?? e) });
+      }
+      break;
+    case 'brief':
+      try { setBrief(msg.brief); } catch (e) { post({ type: 'init-error', message: String(e?.message ?? e) }); }
+      break;
+    case 'check': {
+      const { id, file, name, nowMs, thumb } = msg;
+      let report = null;
+      const t0 = performance.now();
+      try {
+        if (!engine) throw new Error('engine not initialised');
+        const out = JSON.parse(engine.check(file, name, nowMs));
+        report = out.report;
+        post({ type: 'report', id, report, io: out.io, ms: performance.now() - t0 });
+      } catch (e) {
+        // A wasm trap (RuntimeError) may leave the instance inconsistent: ask to be replaced.
+        const fatal = e instanceof WebAssembly.RuntimeError || !(e instanceof Error) || e.name === 'RangeError';
+        post({ type: 'failed', id, message: String(e?.message ?? e), fatal });
+        if (fatal) return;
+      }
+      const bitmap = thumb > 0 && report ? await thumbnail(file, report, thumb) : null;
+      post({ type: 'done', id, bitmap }, bitmap ? [bitmap] : []);
+      break;
+    }
+  }
+};
+// Anything that escapes (e.g. an unhandled rejection) is reported instead of silently lost.
+self.addEventListener('unhandledrejection', (ev) => {
+  ev.preventDefault();
+  post({ type: 'crash', message: String(ev.reason?.message ?? ev.reason) });
+});
