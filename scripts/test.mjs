@@ -20,7 +20,7 @@ try {
   stage('setup', () => setup({ browser: true }));
   stage('native tests (cargo test)', () => run('cargo', ['test', '--quiet']));
   stage('wasm tests (wasm-bindgen-test, headless Chromium)', () =>
-    run('cargo', ['test', '--quiet', '--target', 'wasm32-unknown-unknown', '--test', 'wasm'], {
+    run('cargo', ['test', '--target', 'wasm32-unknown-unknown', '--test', 'wasm'], {
       env: {
         ...process.env,
         CHROMEDRIVER: chromedriver,

@@ -48,7 +48,7 @@ test('an invalid custom brief shows every problem and keeps the previous brief',
   assert.equal(await page.locator('#brief-summary').textContent(), before);
 
   // Valid JSON, wrong brief: the engine's validator lists each problem with its path.
-  const bad = { preflight_brief: 99, name: 42, checks: { resolution: { min_megapixels: 'lots' }, no_such_check: {} } };
+  const bad = { preflight_brief: 1, name: 42, checks: { resolution: { min_megapixels: 'lots' }, no_such_check: {} } };
   await page.locator('#brief-file').setInputFiles({ name: 'bad-brief.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) });
   await page.waitForFunction(() => document.querySelector('#brief-error')?.textContent?.includes('bad-brief.json')
     || document.querySelector('#brief-select option[value="custom"]'), null, { timeout: 5000 });

@@ -1,0 +1,60 @@
+// The browser and the CLI are two doors into one core: for the same file and brief they must
+// produce identical report JSON. Every file of the corpus's metadata/ folder (JPEG, HEIC, PNG,
+// WebP, AVIF, TIFF, DNG, ARW, CR3, NEF, broken files) under three briefs.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { setup, openApp, corpus, repoRoot } from './helpers.mjs';
+
+const dir = path.join(corpus, 'metadata');
+const names = readdirSync(dir).sort();
+const cli = path.join(repoRoot, 'target/release/preflight');
+
+let env;
+before(async () => {
+  if (!existsSync(cli)) {
+    const b = spawnSync('cargo', ['build', '--release', '--bin', 'preflight'], { cwd: repoRoot, stdio: 'inherit' });
+    assert.equal(b.status, 0, 'cargo build of the CLI');
+  }
+  env = await setup();
+});
+after(() => env?.close());
+
+for (const briefFile of ['default.json', 'street-dataset.json', 'adobe-stock.json']) {
+  test(`browser and CLI reports are identical: ${names.length} corpus files, brief ${briefFile}`, async () => {
+    const briefPath = path.join(repoRoot, 'briefs', briefFile);
+    // CLI, run from inside the folder so its `file` names are the bare names the browser sees.
+    const run = spawnSync(cli, ['check', '--json', '--brief', briefPath, ...names], { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20 });
+    assert.ok(run.status === 0 || run.status === 1, `CLI exit ${run.status}: ${run.stderr}`);
+    const fromCli = JSON.parse(run.stdout);
+    assert.equal(fromCli.length, names.length);
+
+    const { page } = await openApp(env.context, env.url);
+    const files = names.map((name) => ({ name, b64: readFileSync(path.join(dir, name)).toString('base64') }));
+    const fromBrowser = await page.evaluate(async ({ files, brief }) => {
+      const { createPreflight } = await import('./preflight.js');
+      const pf = createPreflight({ brief, workers: 2 });
+      await pf.ready;
+      const list = files.map(({ name, b64 }) => {
+        const bin = atob(b64);
+        const u8 = new Uint8Array(bin.length);
+        for (let i = 0; i < bin.length; i++) u8[i] = bin.charCodeAt(i);
+        return new File([u8], name);
+      });
+      const reports = await pf.check(list);
+      pf.terminate();
+      return reports;
+    }, { files, brief: readFileSync(briefPath, 'utf8') });
+    await page.close();
+
+    assert.equal(fromBrowser.length, fromCli.length);
+    for (let i = 0; i < names.length; i++) {
+      assert.deepStrictEqual(fromBrowser[i], fromCli[i], `report for ${names[i]} differs between browser and CLI`);
+    }
+    // Not trivially equal: the reports carry real content.
+    assert.ok(fromCli.filter((r) => r.format).length >= 45, 'formats detected');
+    assert.ok(fromCli.every((r) => r.findings.length > 0 || r.verdict === 'pass'));
+  });
+}
