@@ -241,14 +241,15 @@ pub fn evaluate(rule: Option<&CaptureTimeRule>, ev: &Evidence<'_>, out: &mut Vec
     // wherever and whenever it is checked (browser now, server re-check later).
     let expected = Some("not in the future".to_string());
     let (Some(t), Some(shown)) = (local, shown) else {
-        // Missing date: only worth saying if the brief asked and the window did not say it.
+        // No date, nothing in the future: a pass (a brief that needs the date says so in
+        // `exif.required`, and the window finding already warns when it cannot check).
         if rule.is_some() && window.is_none() {
             out.push(finding(
                 "capture_time.future",
-                Verdict::Warn,
-                raw.map(str::to_string),
+                Verdict::Pass,
+                Some(raw.map_or("no capture time".to_string(), |r| format!("unreadable capture time {r}"))),
                 expected,
-                format!("Capture time {unknown}."),
+                "No readable capture time recorded, so it cannot be in the future.",
             ));
         }
         return;
@@ -421,7 +422,7 @@ mod tests {
         f.now = Some(NOW);
         none(&f.run("{}"), "capture_time.future");
         let out = f.run(r#"{"capture_time": {"allow_future": false}}"#);
-        assert_eq!(one(&out, "capture_time.future").verdict, Verdict::Warn);
+        assert_eq!(one(&out, "capture_time.future").verdict, Verdict::Pass);
         let out = f.run(r#"{"capture_time": {"not_after": "2030-01-01"}}"#);
         none(&out, "capture_time.future"); // the window already warns about the missing date
         assert_eq!(one(&out, "capture_time.window").verdict, Verdict::Warn);

@@ -120,9 +120,16 @@ pub fn evaluate(rule: Option<&GpsRule>, ev: &Evidence<'_>, out: &mut Vec<Finding
     let expected = Some("not 0°, 0°".to_string());
     match gps {
         None => {
-            // Only worth saying if the brief asked and the bounds finding did not say it.
+            // No position, no placeholder: a pass (a brief that needs GPS says so in
+            // `exif.required`, and `gps.bounds` already warns when it cannot check the region).
             if rule.is_some() && bounds.is_none() {
-                out.push(finding("gps.null_island", Verdict::Warn, None, expected, format!("GPS position {NO_GPS}.")))
+                out.push(finding(
+                    "gps.null_island",
+                    Verdict::Pass,
+                    Some("no GPS position".into()),
+                    expected,
+                    "No GPS position recorded, so there is no 0, 0 placeholder either.",
+                ))
             }
         }
         Some(g) if g.lat == 0.0 && g.lon == 0.0 => out.push(finding(
@@ -193,7 +200,7 @@ mod tests {
         assert!(b.message.contains("could not be determined from the header: the file has no GPS position"));
         none(&out, "gps.null_island");
         let out = Fixture::jpeg().run(r#"{"gps": {"reject_null_island": true}}"#);
-        assert_eq!(one(&out, "gps.null_island").verdict, Verdict::Warn);
+        assert_eq!(one(&out, "gps.null_island").verdict, Verdict::Pass);
         none(&Fixture::jpeg().run("{}"), "gps.null_island");
     }
 
