@@ -57,6 +57,8 @@ pub fn check(src: &mut dyn ByteSource, file_name: &str, brief: &Brief, ctx: &Con
         findings: Vec::new(),
         verdict: Verdict::Pass,
     };
+    // One source call for the head and the tail; a failure here resurfaces from the probe.
+    let _ = reader.prefetch_head_and_tail();
     match probe::probe(&mut reader) {
         Ok(p) => {
             let metadata = metadata::read(&mut reader, &p);

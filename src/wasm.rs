@@ -29,15 +29,47 @@ impl ByteSource for BlobSource {
             .blob
             .slice_with_f64_and_f64(offset as f64, end as f64)
             .map_err(|e| format!("{e:?}"))?;
-        let ab = self.reader.read_as_array_buffer(&slice).map_err(|e| {
+        let arr = self.read_blob(&slice)?;
+        let n = (arr.length() as usize).min(buf.len());
+        arr.subarray(0, n as u32).copy_to(&mut buf[..n]);
+        Ok(n)
+    }
+
+    /// All ranges in one `FileReaderSync` call: a `Blob` made of the slices is read at once (the
+    /// fixed cost of a read, ~0.7 ms in Chromium, dominates header checks).
+    fn read_ranges(&mut self, ranges: &mut [(u64, &mut [u8])]) -> Result<Vec<usize>, String> {
+        let parts = js_sys::Array::new();
+        let mut lens = Vec::with_capacity(ranges.len());
+        for (offset, buf) in ranges.iter() {
+            let start = (*offset).min(self.len);
+            let end = (start + buf.len() as u64).min(self.len);
+            let slice = self.blob.slice_with_f64_and_f64(start as f64, end as f64).map_err(|e| format!("{e:?}"))?;
+            parts.push(&slice);
+            lens.push((end - start) as usize);
+        }
+        let joined = web_sys::Blob::new_with_blob_sequence(&parts).map_err(|e| format!("{e:?}"))?;
+        let arr = self.read_blob(&joined)?;
+        let mut at = 0u32;
+        for ((_, buf), n) in ranges.iter_mut().zip(&lens) {
+            let n32 = *n as u32;
+            if at + n32 > arr.length() {
+                return Err("the file changed while it was being read".into());
+            }
+            arr.subarray(at, at + n32).copy_to(&mut buf[..*n]);
+            at += n32;
+        }
+        Ok(lens)
+    }
+}
+
+impl BlobSource {
+    fn read_blob(&self, blob: &web_sys::Blob) -> Result<js_sys::Uint8Array, String> {
+        let ab = self.reader.read_as_array_buffer(blob).map_err(|e| {
             e.dyn_ref::<js_sys::Error>()
                 .map(|e| String::from(e.message()))
                 .unwrap_or_else(|| format!("{e:?}"))
         })?;
-        let arr = js_sys::Uint8Array::new(&ab);
-        let n = arr.length() as usize;
-        arr.copy_to(&mut buf[..n]);
-        Ok(n)
+        Ok(js_sys::Uint8Array::new(&ab))
     }
 }
 
