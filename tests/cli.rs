@@ -5,6 +5,8 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+mod common;
+
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_preflight"))
 }
@@ -122,4 +124,61 @@ fn the_table_names_each_file_and_its_failures() {
     assert!(text.contains("exifpy__Canon_40D.jpg"), "{text}");
     assert!(text.contains("resolution"), "{text}");
     assert!(text.contains("1 file: 0 pass, 0 warn, 1 fail, 0 error"), "{text}");
+}
+
+/// The acceptance line, as the CLI itself: `preflight check --json` over the corpus's
+/// metadata/ folder agrees with ExifTool (labels.csv) on format, width, height, make, model and
+/// has_gps for ≥ 95 % of the values ExifTool could read, and every file gets a report.
+#[test]
+fn cli_over_the_corpus_agrees_with_exiftool() {
+    let corpus = common::corpus_dir();
+    let out = bin().args(["check", "--json"]).arg(corpus.join("metadata")).output().unwrap();
+    assert!(matches!(out.status.code(), Some(0 | 1)), "clean exit: {}", String::from_utf8_lossy(&out.stderr));
+    let reports = json_of(&out);
+    let labels = common::labels(&corpus);
+    let rows: Vec<_> = labels.iter().filter(|r| r["file"].starts_with("metadata/")).collect();
+    assert_eq!(reports.len(), rows.len(), "one report per file");
+    let by_name: std::collections::HashMap<String, &Value> = reports
+        .iter()
+        .map(|r| (Path::new(r["file"].as_str().unwrap()).file_name().unwrap().to_string_lossy().into_owned(), r))
+        .collect();
+    let (mut compared, mut agreed) = (0, 0);
+    let mut misses = Vec::new();
+    for row in rows {
+        let name = row["file"].trim_start_matches("metadata/");
+        let r = by_name.get(name).unwrap_or_else(|| panic!("no report for {name}"));
+        let s = |v: &Value| match v {
+            Value::String(s) => s.trim().to_string(),
+            Value::Number(n) => n.to_string(),
+            _ => String::new(),
+        };
+        let ours = [
+            ("format", s(&r["format"])),
+            ("width", s(&r["width"])),
+            ("height", s(&r["height"])),
+            ("make", s(&r["metadata"]["make"])),
+            ("model", s(&r["metadata"]["model"])),
+            ("has_gps", if r["metadata"]["gps"].is_null() { "0" } else { "1" }.to_string()),
+        ];
+        for (field, value) in ours {
+            let theirs = row[field].trim();
+            let theirs = if field == "format" { common::normalise_format(theirs) } else { theirs.to_string() };
+            if theirs.is_empty() {
+                continue; // ExifTool could not read it either
+            }
+            compared += 1;
+            if value == theirs {
+                agreed += 1;
+            } else {
+                misses.push(format!("{name}: {field} ours={value:?} exiftool={theirs:?}"));
+            }
+        }
+    }
+    let rate = agreed as f64 / compared as f64;
+    println!("CLI vs ExifTool: {agreed}/{compared} values agree ({:.1} %)", rate * 100.0);
+    for m in &misses {
+        println!("  {m}");
+    }
+    assert!(compared > 250, "compared {compared} values");
+    assert!(rate >= 0.95, "{agreed}/{compared} agree: {misses:#?}");
 }

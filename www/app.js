@@ -366,6 +366,11 @@ function showBriefError(err, fileName) {
 }
 
 const human = (/** @type {string} */ k) => k.replace(/_/g, ' ');
+/** How a brief's `min_x` / `max_x` reads: [label before the operator, unit after the value]. */
+const UNITS = /** @type {Record<string, [string, string]>} */ ({
+  megapixels: ['', ' MP'], mb: ['', ' MB'], kb: ['', ' KB'], bytes: ['', ' bytes'],
+  width: ['width ', ' px'], height: ['height ', ' px'], short_side: ['short side ', ' px'], long_side: ['long side ', ' px'],
+});
 /** @param {any} v @returns {string} */
 function describe(v) {
   if (v === true) return S.briefOn;
@@ -373,7 +378,10 @@ function describe(v) {
   if (v && typeof v === 'object') {
     return Object.entries(v).map(([k, x]) => {
       const m = /^(min|max)_(.+)$/.exec(k);
-      return m ? `${human(m[2])} ${m[1] === 'min' ? '≥' : '≤'} ${describe(x)}` : x === true ? human(k) : `${human(k)}: ${describe(x)}`;
+      if (!m) return x === true ? human(k) : `${human(k)}: ${describe(x)}`;
+      const op = m[1] === 'min' ? '≥' : '≤';
+      const unit = UNITS[m[2]];
+      return unit ? `${unit[0]}${op} ${describe(x)}${unit[1]}` : `${human(m[2])} ${op} ${describe(x)}`;
     }).join(' · ');
   }
   return String(v);
