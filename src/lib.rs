@@ -70,13 +70,8 @@ pub fn check(src: &mut dyn ByteSource, file_name: &str, brief: &Brief, ctx: &Con
                 _ => None,
             };
             report.bit_depth = p.bit_depth;
-            let ev = checks::Evidence {
-                file_name,
-                file_size,
-                probe: &p,
-                metadata: &metadata,
-                now_unix_s: ctx.now_unix_s,
-            };
+            let ev =
+                checks::Evidence { file_name, file_size, probe: &p, metadata: &metadata, now_unix_s: ctx.now_unix_s };
             report.findings = checks::run(&brief.rules, &ev);
             report.metadata = metadata;
         }
@@ -86,7 +81,9 @@ pub fn check(src: &mut dyn ByteSource, file_name: &str, brief: &Brief, ctx: &Con
                 Verdict::Error,
                 None,
                 None,
-                format!("Could not read this file: {e}. Check that it copied completely and open it in an image viewer."),
+                format!(
+                    "Could not read this file: {e}. Check that it copied completely and open it in an image viewer."
+                ),
             ));
         }
     }

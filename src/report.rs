@@ -83,7 +83,7 @@ pub struct Report {
 impl Report {
     /// Sorts findings worst first (stable) and sets the overall verdict.
     pub fn finish(mut self) -> Self {
-        self.findings.sort_by(|a, b| b.verdict.cmp(&a.verdict));
+        self.findings.sort_by_key(|f| std::cmp::Reverse(f.verdict));
         self.verdict = self.findings.iter().map(|f| f.verdict).max().unwrap_or(Verdict::Pass);
         self
     }

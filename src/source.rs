@@ -16,6 +16,9 @@ use std::fmt;
 pub trait ByteSource {
     /// Total length in bytes.
     fn len(&self) -> u64;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
     /// Fills `buf` from `offset`; returns how many bytes were read (short only at the end).
     fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> Result<usize, String>;
 
@@ -109,12 +112,9 @@ impl fmt::Display for ReadError {
                 human_bytes(*file_len),
                 human_bytes(*wanted_end)
             ),
-            ReadError::TooLarge { what, len, limit } => write!(
-                f,
-                "{what} declares {} (limit {}), refused",
-                human_bytes(*len),
-                human_bytes(*limit)
-            ),
+            ReadError::TooLarge { what, len, limit } => {
+                write!(f, "{what} declares {} (limit {}), refused", human_bytes(*len), human_bytes(*limit))
+            }
             ReadError::Io(e) => write!(f, "could not read the file: {e}"),
         }
     }
@@ -223,10 +223,9 @@ impl<'a> Reader<'a> {
 
     /// Copies exactly `buf.len()` bytes from `offset`, or says the file is too short.
     pub fn read_exact(&mut self, offset: u64, buf: &mut [u8]) -> Result<(), ReadError> {
-        let end = offset.checked_add(buf.len() as u64).ok_or(ReadError::Truncated {
-            wanted_end: u64::MAX,
-            file_len: self.len,
-        })?;
+        let end = offset
+            .checked_add(buf.len() as u64)
+            .ok_or(ReadError::Truncated { wanted_end: u64::MAX, file_len: self.len })?;
         if end > self.len {
             return Err(ReadError::Truncated { wanted_end: end, file_len: self.len });
         }

@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::brief::Brief;
 use crate::source::ByteSource;
-use crate::{check, Context};
+use crate::{Context, check};
 
 /// A `Blob` (or `File`) read synchronously, block by block.
 struct BlobSource {
@@ -25,10 +25,7 @@ impl ByteSource for BlobSource {
             return Ok(0);
         }
         let end = (offset + buf.len() as u64).min(self.len);
-        let slice = self
-            .blob
-            .slice_with_f64_and_f64(offset as f64, end as f64)
-            .map_err(|e| format!("{e:?}"))?;
+        let slice = self.blob.slice_with_f64_and_f64(offset as f64, end as f64).map_err(|e| format!("{e:?}"))?;
         let arr = self.read_blob(&slice)?;
         let n = (arr.length() as usize).min(buf.len());
         arr.subarray(0, n as u32).copy_to(&mut buf[..n]);
@@ -65,9 +62,7 @@ impl ByteSource for BlobSource {
 impl BlobSource {
     fn read_blob(&self, blob: &web_sys::Blob) -> Result<js_sys::Uint8Array, String> {
         let ab = self.reader.read_as_array_buffer(blob).map_err(|e| {
-            e.dyn_ref::<js_sys::Error>()
-                .map(|e| String::from(e.message()))
-                .unwrap_or_else(|| format!("{e:?}"))
+            e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_else(|| format!("{e:?}"))
         })?;
         Ok(js_sys::Uint8Array::new(&ab))
     }
@@ -84,9 +79,9 @@ impl Engine {
     /// Parses the brief; throws an `Error` whose message lists every problem, one per line.
     #[wasm_bindgen(constructor)]
     pub fn new(brief_json: &str) -> Result<Engine, JsError> {
-        Brief::parse(brief_json).map(|brief| Engine { brief }).map_err(|errors| {
-            JsError::new(&errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))
-        })
+        Brief::parse(brief_json)
+            .map(|brief| Engine { brief })
+            .map_err(|errors| JsError::new(&errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")))
     }
 
     /// The brief's display name.

@@ -84,7 +84,13 @@ impl File {
         File {
             name: "IMG_0001.jpg",
             size: 8_000_000,
-            probe: Probe { format: Some(Format::Jpeg), width: Some(w), height: Some(h), bit_depth: Some(8), ..Probe::default() },
+            probe: Probe {
+                format: Some(Format::Jpeg),
+                width: Some(w),
+                height: Some(h),
+                bit_depth: Some(8),
+                ..Probe::default()
+            },
             metadata: Metadata::default(),
         }
     }
@@ -183,7 +189,8 @@ fn default_brief_never_fails() {
     f.metadata.gps = Some(Gps { lat: 0.0, lon: 0.0, alt: None });
     let out = f.check("default.json");
     assert_eq!(worst(&out), Verdict::Warn, "{out:#?}");
-    for id in ["format", "format.extension", "resolution", "exif.recommended", "capture_time.future", "gps.null_island"] {
+    for id in ["format", "format.extension", "resolution", "exif.recommended", "capture_time.future", "gps.null_island"]
+    {
         assert_eq!(verdict(&out, id), Verdict::Warn, "{id}");
     }
 }

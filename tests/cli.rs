@@ -57,13 +57,23 @@ fn json_reports_one_per_file_in_a_folder_recursively() {
 #[test]
 fn exit_status_is_1_when_a_check_fails_and_0_when_none_does() {
     // Adobe Stock wants ≥ 4 MP: a 100×68 px file fails.
-    let out = bin().args(["check", "--json", "--brief"]).arg(brief("adobe-stock.json")).arg(fixtures().join("exifpy__Canon_40D.jpg")).output().unwrap();
+    let out = bin()
+        .args(["check", "--json", "--brief"])
+        .arg(brief("adobe-stock.json"))
+        .arg(fixtures().join("exifpy__Canon_40D.jpg"))
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(json_of(&out)[0]["verdict"], "fail");
 
     let lenient = scratch("lenient").join("brief.json");
-    std::fs::write(&lenient, r#"{ "preflight_brief": 1, "name": "anything goes", "checks": { "resolution": { "min_megapixels": 0.001 } } }"#).unwrap();
-    let out = bin().args(["check", "--brief"]).arg(&lenient).arg(fixtures().join("exifpy__Canon_40D.jpg")).output().unwrap();
+    std::fs::write(
+        &lenient,
+        r#"{ "preflight_brief": 1, "name": "anything goes", "checks": { "resolution": { "min_megapixels": 0.001 } } }"#,
+    )
+    .unwrap();
+    let out =
+        bin().args(["check", "--brief"]).arg(&lenient).arg(fixtures().join("exifpy__Canon_40D.jpg")).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
 }
 
@@ -71,7 +81,11 @@ fn exit_status_is_1_when_a_check_fails_and_0_when_none_does() {
 fn unreadable_files_get_an_error_report_and_the_rest_still_run() {
     let dir = scratch("broken");
     std::fs::write(dir.join("empty.jpg"), b"").unwrap();
-    std::fs::write(dir.join("noise.jpg"), (0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 11) as u8).collect::<Vec<_>>()).unwrap();
+    std::fs::write(
+        dir.join("noise.jpg"),
+        (0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 11) as u8).collect::<Vec<_>>(),
+    )
+    .unwrap();
     std::fs::copy(fixtures().join("exifpy__Canon_40D.jpg"), dir.join("ok.jpg")).unwrap();
     let out = bin().args(["check", "--json"]).arg(&dir).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
@@ -118,7 +132,12 @@ fn an_invalid_brief_lists_every_problem_and_exits_2() {
 
 #[test]
 fn the_table_names_each_file_and_its_failures() {
-    let out = bin().args(["check", "--brief"]).arg(brief("adobe-stock.json")).arg(fixtures().join("exifpy__Canon_40D.jpg")).output().unwrap();
+    let out = bin()
+        .args(["check", "--brief"])
+        .arg(brief("adobe-stock.json"))
+        .arg(fixtures().join("exifpy__Canon_40D.jpg"))
+        .output()
+        .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("FAIL"), "{text}");
     assert!(text.contains("exifpy__Canon_40D.jpg"), "{text}");

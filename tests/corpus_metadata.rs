@@ -59,7 +59,9 @@ fn ours(p: &Parsed, field: &str) -> String {
         "gps_lat" => opt(p.meta.gps.map(|g| format!("{:.6}", g.lat))),
         "gps_lon" => opt(p.meta.gps.map(|g| format!("{:.6}", g.lon))),
         // Ours is ISO (`2008-05-30T15:56:01.25`); compare with ExifTool's `2008:05:30 15:56:01`.
-        "datetime_original" => opt(p.meta.datetime_original.as_ref().map(|d| d[..19].replacen('-', ":", 2).replacen('T', " ", 1))),
+        "datetime_original" => {
+            opt(p.meta.datetime_original.as_ref().map(|d| d[..19].replacen('-', ":", 2).replacen('T', " ", 1)))
+        }
         "orientation" => opt(p.meta.orientation.map(|o| o.to_string())),
         "lens_model" => opt(p.meta.lens_model.clone()),
         _ => unreachable!(),
@@ -143,7 +145,11 @@ fn every_corpus_file_parses_without_panicking() {
             let path = entry.expect("dir entry").path();
             let parsed = parse(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             assert!(parsed.probe.format.is_some(), "{}: format not recognised", path.display());
-            assert!(parsed.probe.width.is_some() || path.extension().is_some_and(|e| e == "ARW"), "{}: no size", path.display());
+            assert!(
+                parsed.probe.width.is_some() || path.extension().is_some_and(|e| e == "ARW"),
+                "{}: no size",
+                path.display()
+            );
             count += 1;
         }
     }

@@ -3,7 +3,7 @@
 //! Natively this file compiles to nothing.
 #![cfg(target_arch = "wasm32")]
 
-use preflight::wasm::{validate_brief, Engine};
+use preflight::wasm::{Engine, validate_brief};
 use serde_json::Value;
 use wasm_bindgen_test::*;
 

@@ -66,9 +66,7 @@ impl<'de> Deserialize<'de> for Json {
                 Ok(Json::Number(n.into()))
             }
             fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<Json, E> {
-                serde_json::Number::from_f64(n)
-                    .map(Json::Number)
-                    .ok_or_else(|| E::custom("number out of range"))
+                serde_json::Number::from_f64(n).map(Json::Number).ok_or_else(|| E::custom("number out of range"))
             }
             fn visit_str<E>(self, s: &str) -> Result<Json, E> {
                 Ok(Json::String(s.to_string()))
@@ -147,9 +145,7 @@ impl<'a> Obj<'a> {
     /// Reads `value` as an object at `path`; reports and returns `None` if it is not one.
     pub fn new(value: &'a Json, path: &str, errs: &'a Errors) -> Option<Obj<'a>> {
         match value {
-            Json::Object(entries) => {
-                Some(Obj { path: path.to_string(), entries, known: Vec::new(), errs })
-            }
+            Json::Object(entries) => Some(Obj { path: path.to_string(), entries, known: Vec::new(), errs }),
             other => {
                 let what = if path.is_empty() { "the brief" } else { "this" };
                 errs.add(path, format!("{what} must be a JSON object {{…}}, found {}", other.describe()));
@@ -304,11 +300,8 @@ impl<'a> Obj<'a> {
             return None;
         }
         let path = self.key_path(key);
-        let out: Vec<T> = items
-            .iter()
-            .enumerate()
-            .filter_map(|(i, v)| item(&format!("{path}[{i}]"), v, self.errs))
-            .collect();
+        let out: Vec<T> =
+            items.iter().enumerate().filter_map(|(i, v)| item(&format!("{path}[{i}]"), v, self.errs)).collect();
         Some(out)
     }
 

@@ -40,11 +40,7 @@ pub struct BriefError {
 
 impl std::fmt::Display for BriefError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.path.is_empty() {
-            write!(f, "{}", self.message)
-        } else {
-            write!(f, "{}: {}", self.path, self.message)
-        }
+        if self.path.is_empty() { write!(f, "{}", self.message) } else { write!(f, "{}: {}", self.path, self.message) }
     }
 }
 
@@ -67,9 +63,7 @@ fn read(doc: &json::Json, errs: &Errors) -> Brief {
     if !o.has("preflight_brief") {
         o.error(
             "preflight_brief",
-            format!(
-                "missing; every brief starts with \"preflight_brief\": {FORMAT_VERSION} (the format version)"
-            ),
+            format!("missing; every brief starts with \"preflight_brief\": {FORMAT_VERSION} (the format version)"),
         );
         return brief;
     }
@@ -184,10 +178,28 @@ mod tests {
                 "checks": { "resolutoin": {}, "faces": {},
                             "resolution": { "min_megapixel": 4, "aspect_ratio": { "tolerence": 0.1, "min": 1 } } }}"#,
         );
-        assert!(e.contains(&"checks.resolution.min_megapixel: unknown key `min_megapixel`; did you mean `min_megapixels`?".to_string()), "{e:?}");
-        assert!(e.contains(&"checks.resolution.aspect_ratio.tolerence: unknown key `tolerence`; did you mean `tolerance`?".to_string()), "{e:?}");
-        assert!(e.contains(&"checks.resolutoin: unknown key `resolutoin`; did you mean `resolution`?".to_string()), "{e:?}");
-        assert!(e.iter().any(|m| m.starts_with("checks.faces: unknown key `faces`; known keys here: format, resolution")), "{e:?}");
+        assert!(
+            e.contains(
+                &"checks.resolution.min_megapixel: unknown key `min_megapixel`; did you mean `min_megapixels`?"
+                    .to_string()
+            ),
+            "{e:?}"
+        );
+        assert!(
+            e.contains(
+                &"checks.resolution.aspect_ratio.tolerence: unknown key `tolerence`; did you mean `tolerance`?"
+                    .to_string()
+            ),
+            "{e:?}"
+        );
+        assert!(
+            e.contains(&"checks.resolutoin: unknown key `resolutoin`; did you mean `resolution`?".to_string()),
+            "{e:?}"
+        );
+        assert!(
+            e.iter().any(|m| m.starts_with("checks.faces: unknown key `faces`; known keys here: format, resolution")),
+            "{e:?}"
+        );
         assert!(e.contains(&"descripton: unknown key `descripton`; did you mean `description`?".to_string()), "{e:?}");
     }
 
@@ -232,7 +244,9 @@ mod tests {
 
     #[test]
     fn empty_blocks_that_ask_nothing_are_errors() {
-        let e = errors(r#"{"preflight_brief": 1, "name": "x", "checks": {"resolution": {"severity": "warn"}, "bit_depth": {}}}"#);
+        let e = errors(
+            r#"{"preflight_brief": 1, "name": "x", "checks": {"resolution": {"severity": "warn"}, "bit_depth": {}}}"#,
+        );
         assert_eq!(e.len(), 2, "{e:?}");
         assert!(e[0].starts_with("checks.resolution: sets no limit"), "{e:?}");
         assert!(e[1].starts_with("checks.bit_depth: sets no limit"), "{e:?}");

@@ -111,12 +111,18 @@ mod tests {
         let mut f = Fixture::jpeg();
         let out = f.run(r#"{"bit_depth": {"allow": [8, 16]}}"#);
         let b = one(&out, "bit_depth");
-        assert_eq!((b.verdict, b.measured.as_deref(), b.expected.as_deref()), (Verdict::Pass, Some("8-bit"), Some("8 or 16-bit")));
+        assert_eq!(
+            (b.verdict, b.measured.as_deref(), b.expected.as_deref()),
+            (Verdict::Pass, Some("8-bit"), Some("8 or 16-bit"))
+        );
 
         let out = f.run(r#"{"bit_depth": {"min": 16}}"#);
         let b = one(&out, "bit_depth");
         assert_eq!(b.verdict, Verdict::Fail);
-        assert_eq!(b.message, "JPEG is 8-bit; the brief needs ≥ 16-bit: JPEG holds only 8 bits; export a 16-bit TIFF (or deliver the raw file) instead.");
+        assert_eq!(
+            b.message,
+            "JPEG is 8-bit; the brief needs ≥ 16-bit: JPEG holds only 8 bits; export a 16-bit TIFF (or deliver the raw file) instead."
+        );
         let out = f.run(r#"{"bit_depth": {"min": 16, "severity": "warn"}}"#);
         assert_eq!(one(&out, "bit_depth").verdict, Verdict::Warn);
 
@@ -124,8 +130,15 @@ mod tests {
         f.probe.bit_depth = Some(14);
         let out = f.run(r#"{"bit_depth": {"min": 8, "max": 8}}"#);
         let b = one(&out, "bit_depth");
-        assert_eq!((b.verdict, b.measured.as_deref(), b.expected.as_deref()), (Verdict::Fail, Some("14-bit"), Some("8-bit")));
-        assert!(b.message.starts_with("NEF is 14-bit; the brief needs 8-bit: export at 8 bits per channel"), "{}", b.message);
+        assert_eq!(
+            (b.verdict, b.measured.as_deref(), b.expected.as_deref()),
+            (Verdict::Fail, Some("14-bit"), Some("8-bit"))
+        );
+        assert!(
+            b.message.starts_with("NEF is 14-bit; the brief needs 8-bit: export at 8 bits per channel"),
+            "{}",
+            b.message
+        );
         let out = f.run(r#"{"bit_depth": {"allow": [8, 16]}}"#);
         assert_eq!(one(&out, "bit_depth").verdict, Verdict::Fail);
         let out = f.run(r#"{"bit_depth": {"min": 12, "max": 16}}"#);

@@ -354,7 +354,8 @@ mod tests {
         let w = one(&out, "capture_time.window");
         assert_eq!(w.measured.as_deref(), Some("2019-06-01 10:00:00 +02:00"));
         assert!(w.message.starts_with("Taken 2019-06-01 10:00:00 +02:00, before the brief's window (2020-01-01 … 2026-12-31); if the camera clock was wrong"), "{}", w.message);
-        let out = at("2027-06-01T10:00:00", None).run(r#"{"capture_time": {"not_after": "2026-12-31T23:59:59", "severity": "warn"}}"#);
+        let out = at("2027-06-01T10:00:00", None)
+            .run(r#"{"capture_time": {"not_after": "2026-12-31T23:59:59", "severity": "warn"}}"#);
         let w = one(&out, "capture_time.window");
         assert_eq!(w.verdict, Verdict::Warn);
         assert!(w.message.contains(", after the brief's window (≤ 2026-12-31T23:59:59)"), "{}", w.message);
@@ -383,7 +384,12 @@ mod tests {
         let out = f.run("{}");
         let x = one(&out, "capture_time.future");
         assert_eq!(x.verdict, Verdict::Warn, "sanity check without a block warns");
-        assert!(x.message.starts_with("Capture time 2025-06-01 14:30:00 +02:00 is in the future — the camera clock is wrong"), "{}", x.message);
+        assert!(
+            x.message
+                .starts_with("Capture time 2025-06-01 14:30:00 +02:00 is in the future — the camera clock is wrong"),
+            "{}",
+            x.message
+        );
         assert_eq!(x.expected.as_deref(), Some("not in the future"));
         let out = f.run(r#"{"capture_time": {"not_before": "2020-01-01"}}"#);
         assert_eq!(one(&out, "capture_time.future").verdict, Verdict::Fail, "with a block: its severity");
@@ -405,7 +411,11 @@ mod tests {
         let out = f.run(r#"{"capture_time": {"allow_future": false}}"#);
         let x = one(&out, "capture_time.future");
         assert_eq!(x.verdict, Verdict::Pass);
-        assert!(x.message.contains("no OffsetTimeOriginal, so the time zone is unknown and 14 h of slack are allowed"), "{}", x.message);
+        assert!(
+            x.message.contains("no OffsetTimeOriginal, so the time zone is unknown and 14 h of slack are allowed"),
+            "{}",
+            x.message
+        );
         let mut f = at("2025-06-02T02:00:01", None);
         f.now = Some(NOW);
         let out = f.run("{}");
@@ -430,7 +440,9 @@ mod tests {
 
     #[test]
     fn rule_errors() {
-        let e = brief_errors(r#"{"capture_time": {"not_before": "2021-01-01", "not_after": "2020-12-31", "allow_future": "no"}}"#);
+        let e = brief_errors(
+            r#"{"capture_time": {"not_before": "2021-01-01", "not_after": "2020-12-31", "allow_future": "no"}}"#,
+        );
         assert_eq!(
             e,
             [

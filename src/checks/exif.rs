@@ -85,8 +85,7 @@ pub fn evaluate(rule: &ExifRule, ev: &Evidence<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let expected = Some(fields.join(", "));
-        let missing: Vec<&str> =
-            fields.iter().copied().filter(|f| ev.metadata.has_field(f) != Some(true)).collect();
+        let missing: Vec<&str> = fields.iter().copied().filter(|f| ev.metadata.has_field(f) != Some(true)).collect();
         if missing.is_empty() {
             let n = fields.len();
             let measured = if n == 1 { "present".to_string() } else { format!("all {n} present") };
@@ -123,7 +122,10 @@ mod tests {
         f.metadata.model = Some("EOS R5".into());
         let out = f.run(r#"{"exif": {"required": ["Make", "Model"]}}"#);
         let x = one(&out, "exif.required");
-        assert_eq!((x.verdict, x.measured.as_deref(), x.expected.as_deref()), (Verdict::Pass, Some("all 2 present"), Some("Make, Model")));
+        assert_eq!(
+            (x.verdict, x.measured.as_deref(), x.expected.as_deref()),
+            (Verdict::Pass, Some("all 2 present"), Some("Make, Model"))
+        );
 
         let out = f.run(r#"{"exif": {"required": ["Make", "LensModel", "GPSLatitude", "GPSLongitude"]}}"#);
         let x = one(&out, "exif.required");
@@ -145,7 +147,11 @@ mod tests {
         assert_eq!(one(&out, "exif.required").verdict, Verdict::Fail);
         let r = one(&out, "exif.recommended");
         assert_eq!(r.verdict, Verdict::Warn);
-        assert!(r.message.starts_with("Missing recommended EXIF: Artist, Copyright. The file carries no EXIF at all"), "{}", r.message);
+        assert!(
+            r.message.starts_with("Missing recommended EXIF: Artist, Copyright. The file carries no EXIF at all"),
+            "{}",
+            r.message
+        );
         assert!(r.message.contains("set your name and copyright"), "{}", r.message);
         f.metadata.artist = Some("A. Person".into());
         f.metadata.copyright = Some("© A. Person".into());
@@ -156,7 +162,9 @@ mod tests {
 
     #[test]
     fn rule_errors() {
-        let e = brief_errors(r#"{"exif": {"required": ["DateTimeOrignal", "Make", "Make", "Colour"], "recommended": ["Make"]}}"#);
+        let e = brief_errors(
+            r#"{"exif": {"required": ["DateTimeOrignal", "Make", "Make", "Colour"], "recommended": ["Make"]}}"#,
+        );
         assert_eq!(e.len(), 4, "{e:#?}");
         assert!(e[0].starts_with("checks.exif.required[0]: unknown EXIF field \"DateTimeOrignal\"; did you mean \"DateTimeOriginal\"? known fields: DateTimeOriginal, OffsetTimeOriginal"), "{e:#?}");
         assert!(e[1].starts_with("checks.exif.required[3]: unknown EXIF field \"Colour\"; known fields:"), "{e:#?}");

@@ -91,7 +91,13 @@ pub fn evaluate(rule: &FileSizeRule, ev: &Evidence<'_>, out: &mut Vec<Finding>) 
             rule.max_label.as_deref().unwrap_or_default()
         )
     } else {
-        out.push(finding("file_size", Verdict::Pass, measured, Some(expected), "The file size is within the brief's limits."));
+        out.push(finding(
+            "file_size",
+            Verdict::Pass,
+            measured,
+            Some(expected),
+            "The file size is within the brief's limits.",
+        ));
         return;
     };
     out.push(finding("file_size", rule.severity.verdict(), measured, Some(expected), message));
@@ -107,12 +113,19 @@ mod tests {
         let mut f = Fixture::jpeg(); // 10,000,000 bytes
         let out = f.run(r#"{"file_size": {"max_mb": 10}}"#);
         let s = one(&out, "file_size");
-        assert_eq!((s.verdict, s.measured.as_deref(), s.expected.as_deref()), (Verdict::Pass, Some("10.00 MB (10,000,000 bytes)"), Some("≤ 10 MB")));
+        assert_eq!(
+            (s.verdict, s.measured.as_deref(), s.expected.as_deref()),
+            (Verdict::Pass, Some("10.00 MB (10,000,000 bytes)"), Some("≤ 10 MB"))
+        );
         f.size = 10_000_001;
         let out = f.run(r#"{"file_size": {"max_mb": 10}}"#);
         let s = one(&out, "file_size");
         assert_eq!(s.verdict, Verdict::Fail);
-        assert!(s.message.starts_with("The file is 10.00 MB (10,000,001 bytes), larger than the brief's maximum 10 MB"), "{}", s.message);
+        assert!(
+            s.message.starts_with("The file is 10.00 MB (10,000,001 bytes), larger than the brief's maximum 10 MB"),
+            "{}",
+            s.message
+        );
         let out = f.run(r#"{"file_size": {"max_mb": 10, "severity": "warn"}}"#);
         assert_eq!(one(&out, "file_size").verdict, Verdict::Warn);
 

@@ -78,7 +78,10 @@ fn parse_name(path: &str, v: &Json, errs: &Errors) -> Option<Option<Format>> {
         Some(n) => format!("did you mean \"{n}\"? "),
         None => String::new(),
     };
-    errs.add(path, format!("unknown format \"{s}\"; {hint}known formats: {} (\"raw\" = any camera raw)", refs.join(", ")));
+    errs.add(
+        path,
+        format!("unknown format \"{s}\"; {hint}known formats: {} (\"raw\" = any camera raw)", refs.join(", ")),
+    );
     None
 }
 
@@ -167,7 +170,10 @@ mod tests {
         let f = Fixture::jpeg();
         let out = f.run(r#"{"format": {"allow": ["jpg", "TIFF"]}}"#);
         let fm = one(&out, "format");
-        assert_eq!((fm.verdict, fm.measured.as_deref(), fm.expected.as_deref()), (Verdict::Pass, Some("JPEG"), Some("JPEG or TIFF")));
+        assert_eq!(
+            (fm.verdict, fm.measured.as_deref(), fm.expected.as_deref()),
+            (Verdict::Pass, Some("JPEG"), Some("JPEG or TIFF"))
+        );
         let ext = one(&out, "format.extension");
         assert_eq!(ext.verdict, Verdict::Pass);
         assert_eq!(ext.expected.as_deref(), Some(".jpg / .jpeg / .jpe / .jfif"));
@@ -199,7 +205,11 @@ mod tests {
         assert!(one(&out, "format").message.contains("camera raw file — develop it and export as JPEG"));
         f.probe.format = Some(Format::Heic);
         let out = f.run(r#"{"format": {"allow": ["raw", "tiff"]}}"#);
-        assert!(one(&out, "format").message.ends_with("accepts only camera raw or TIFF: convert or export it as TIFF."), "{}", one(&out, "format").message);
+        assert!(
+            one(&out, "format").message.ends_with("accepts only camera raw or TIFF: convert or export it as TIFF."),
+            "{}",
+            one(&out, "format").message
+        );
         let out = f.run(r#"{"format": {"allow": ["raw"]}}"#);
         assert!(one(&out, "format").message.ends_with("deliver the original camera raw file instead."));
     }
@@ -214,7 +224,11 @@ mod tests {
         let e = one(&out, "format.extension");
         assert_eq!(e.verdict, Verdict::Warn);
         assert_eq!(e.measured.as_deref(), Some(".jpg"));
-        assert!(e.message.starts_with("The content is HEIC but the name ends in .jpg; rename it to .heic"), "{}", e.message);
+        assert!(
+            e.message.starts_with("The content is HEIC but the name ends in .jpg; rename it to .heic"),
+            "{}",
+            e.message
+        );
         let out = f.run(r#"{"format": {"extension_must_match": true}}"#);
         assert_eq!(one(&out, "format.extension").verdict, Verdict::Fail);
         let out = f.run(r#"{"format": {"extension_must_match": true, "severity": "warn"}}"#);
@@ -248,8 +262,16 @@ mod tests {
     fn unknown_format_names_are_listed() {
         let e = brief_errors(r#"{"format": {"allow": ["jpge", "pdf"], "extension_must_match": "yes"}}"#);
         assert_eq!(e.len(), 3, "{e:?}");
-        assert!(e[0].starts_with("checks.format.allow[0]: unknown format \"jpge\"; did you mean \"jpeg\"? known formats: jpeg, png, tiff"), "{e:?}");
-        assert!(e[1].contains("unknown format \"pdf\"; known formats:") && e[1].contains("(\"raw\" = any camera raw)"), "{e:?}");
+        assert!(
+            e[0].starts_with(
+                "checks.format.allow[0]: unknown format \"jpge\"; did you mean \"jpeg\"? known formats: jpeg, png, tiff"
+            ),
+            "{e:?}"
+        );
+        assert!(
+            e[1].contains("unknown format \"pdf\"; known formats:") && e[1].contains("(\"raw\" = any camera raw)"),
+            "{e:?}"
+        );
         assert_eq!(e[2], "checks.format.extension_must_match: expected true or false, found a string (\"yes\")");
         let e = brief_errors(r#"{"format": {"allow": []}}"#);
         assert!(e[0].contains("the list is empty"), "{e:?}");

@@ -30,8 +30,11 @@ pub struct Bounds {
 
 impl Bounds {
     pub fn contains(&self, lat: f64, lon: f64) -> bool {
-        let lon_ok =
-            if self.west <= self.east { lon >= self.west && lon <= self.east } else { lon >= self.west || lon <= self.east };
+        let lon_ok = if self.west <= self.east {
+            lon >= self.west && lon <= self.east
+        } else {
+            lon >= self.west || lon <= self.east
+        };
         lat >= self.south && lat <= self.north && lon_ok
     }
 
@@ -61,7 +64,8 @@ pub fn parse(o: &mut Obj<'_>) -> GpsRule {
             }
             Some(x)
         };
-        let (south, west, north, east) = (edge("south", 90.0), edge("west", 180.0), edge("north", 90.0), edge("east", 180.0));
+        let (south, west, north, east) =
+            (edge("south", 90.0), edge("west", 180.0), edge("north", 90.0), edge("east", 180.0));
         if let (Some(s), Some(n)) = (south, north)
             && s > n
         {
@@ -178,8 +182,14 @@ mod tests {
         let out = at(48.8566, 2.3522).run(DACH);
         let b = one(&out, "gps.bounds");
         assert_eq!(b.verdict, Verdict::Fail);
-        assert!(b.message.starts_with("Taken at 48.85660° N, 2.35220° E, outside the brief's region (lat 47.2 … 55.1"), "{}", b.message);
-        let out = at(-33.9, -70.6).run(r#"{"gps": {"bounds": {"south": 47.2, "west": 5.8, "north": 55.1, "east": 15.1}, "severity": "warn"}}"#);
+        assert!(
+            b.message.starts_with("Taken at 48.85660° N, 2.35220° E, outside the brief's region (lat 47.2 … 55.1"),
+            "{}",
+            b.message
+        );
+        let out = at(-33.9, -70.6).run(
+            r#"{"gps": {"bounds": {"south": 47.2, "west": 5.8, "north": 55.1, "east": 15.1}, "severity": "warn"}}"#,
+        );
         let b = one(&out, "gps.bounds");
         assert_eq!((b.verdict, b.measured.as_deref()), (Verdict::Warn, Some("33.90000° S, 70.60000° W")));
     }

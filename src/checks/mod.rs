@@ -157,8 +157,7 @@ pub fn run(rules: &Rules, ev: &Evidence<'_>) -> Vec<Finding> {
 
 /// `integrity` (warn, always): what the probe and the metadata reader complained about.
 fn integrity(ev: &Evidence<'_>, out: &mut Vec<Finding>) {
-    let all: Vec<&str> =
-        ev.probe.warnings.iter().chain(&ev.metadata.warnings).map(String::as_str).collect();
+    let all: Vec<&str> = ev.probe.warnings.iter().chain(&ev.metadata.warnings).map(String::as_str).collect();
     if all.is_empty() {
         return;
     }

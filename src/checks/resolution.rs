@@ -190,7 +190,10 @@ fn parse_orientation(o: &mut Obj<'_>, block: Severity) -> Option<OrientationRule
             let mut sub = Obj::new(v, &path, errs)?;
             let severity = if sub.has("severity") { Severity::parse(&mut sub) } else { block };
             if !sub.has("is") {
-                errs.add(&join(&path, "is"), "missing; say which orientation: \"landscape\", \"portrait\" or \"square\"");
+                errs.add(
+                    &join(&path, "is"),
+                    "missing; say which orientation: \"landscape\", \"portrait\" or \"square\"",
+                );
             }
             let name = sub.one_of("is", &CHOICES);
             sub.finish();
@@ -365,14 +368,18 @@ fn size_finding(rule: &ResolutionRule, w: u32, h: u32, rotated: bool) -> Finding
     }
     let expected = Some(rule.expected());
     if small.is_empty() && large.is_empty() {
-        return finding("resolution", Verdict::Pass, Some(measured), expected, format!("{w} × {h} px ({mp_s} MP) meets the brief."));
+        return finding(
+            "resolution",
+            Verdict::Pass,
+            Some(measured),
+            expected,
+            format!("{w} × {h} px ({mp_s} MP) meets the brief."),
+        );
     }
     let mut sentences = Vec::new();
     if !small.is_empty() {
-        sentences.push(format!(
-            "Export at full resolution, without downscaling or heavy cropping; {}.",
-            small.join("; ")
-        ));
+        sentences
+            .push(format!("Export at full resolution, without downscaling or heavy cropping; {}.", small.join("; ")));
     }
     if !large.is_empty() {
         sentences.push(format!("Downscale on export; {}.", large.join("; ")));
@@ -435,7 +442,13 @@ fn aspect_finding(a: &AspectRule, w: u32, h: u32) -> Finding {
     let expected = Some(aspect_expected(a));
     let short = label.split(' ').next().unwrap_or(&label).to_string();
     if problems.is_empty() {
-        finding("resolution.aspect_ratio", Verdict::Pass, Some(label), expected, format!("The aspect ratio {short} is accepted."))
+        finding(
+            "resolution.aspect_ratio",
+            Verdict::Pass,
+            Some(label),
+            expected,
+            format!("The aspect ratio {short} is accepted."),
+        )
     } else {
         finding(
             "resolution.aspect_ratio",
@@ -493,13 +506,22 @@ mod tests {
     #[test]
     fn pixel_limits_and_sides_list_every_violation() {
         let f = Fixture::jpeg();
-        let out = f.run(r#"{"resolution": {"min_width": 6000, "min_height": 4001, "min_short_side": 5000, "max_long_side": 5000}}"#);
+        let out = f.run(
+            r#"{"resolution": {"min_width": 6000, "min_height": 4001, "min_short_side": 5000, "max_long_side": 5000}}"#,
+        );
         let r = one(&out, "resolution");
         assert_eq!(r.verdict, Verdict::Fail);
         assert!(r.message.contains("the height is 4000 px and the brief needs at least 4001 px; the short side is 4000 px and the brief needs at least 5000 px."), "{}", r.message);
-        assert!(r.message.contains("Downscale on export; the long side is 6000 px and the brief accepts at most 5000 px."), "{}", r.message);
+        assert!(
+            r.message.contains("Downscale on export; the long side is 6000 px and the brief accepts at most 5000 px."),
+            "{}",
+            r.message
+        );
         assert!(!r.message.contains("width"), "{}", r.message);
-        assert_eq!(r.expected.as_deref(), Some("width ≥ 6000 px, height ≥ 4001 px, short side ≥ 5000 px, long side ≤ 5000 px"));
+        assert_eq!(
+            r.expected.as_deref(),
+            Some("width ≥ 6000 px, height ≥ 4001 px, short side ≥ 5000 px, long side ≤ 5000 px")
+        );
     }
 
     #[test]
@@ -521,7 +543,8 @@ mod tests {
     #[test]
     fn orientation_object_has_its_own_severity() {
         let f = Fixture::jpeg();
-        let out = f.run(r#"{"resolution": {"min_megapixels": 30, "orientation": {"is": "portrait", "severity": "warn"}}}"#);
+        let out =
+            f.run(r#"{"resolution": {"min_megapixels": 30, "orientation": {"is": "portrait", "severity": "warn"}}}"#);
         assert_eq!(one(&out, "resolution").verdict, Verdict::Fail);
         let o = one(&out, "resolution.orientation");
         assert_eq!(o.verdict, Verdict::Warn);
@@ -581,7 +604,8 @@ mod tests {
     fn missing_size_warns_for_every_asked_aspect() {
         let mut f = Fixture::jpeg();
         f.probe.width = None;
-        let out = f.run(r#"{"resolution": {"min_megapixels": 4, "aspect_ratio": {"max": 3}, "orientation": "portrait"}}"#);
+        let out =
+            f.run(r#"{"resolution": {"min_megapixels": 4, "aspect_ratio": {"max": 3}, "orientation": "portrait"}}"#);
         for id in ["resolution", "resolution.aspect_ratio", "resolution.orientation"] {
             let x = one(&out, id);
             assert_eq!(x.verdict, Verdict::Warn, "{id}");

@@ -52,7 +52,13 @@ pub fn read(reader: &mut Reader<'_>, block: Block, out: &mut Metadata) -> bool {
     true
 }
 
-fn read_ifd(reader: &mut Reader<'_>, tiff: &Tiff, offset: u32, visited: &mut Vec<u32>, out: &mut Metadata) -> Option<Vec<Entry>> {
+fn read_ifd(
+    reader: &mut Reader<'_>,
+    tiff: &Tiff,
+    offset: u32,
+    visited: &mut Vec<u32>,
+    out: &mut Metadata,
+) -> Option<Vec<Entry>> {
     if visited.contains(&offset) {
         out.warnings.push("the EXIF directories point at each other in a loop; the loop was cut".into());
         return None;
@@ -160,7 +166,13 @@ fn olympus_lens_model(reader: &mut Reader<'_>, outer: &Tiff, makernote: &Entry) 
         _ => return None,
     };
     let end = outer.base + outer.len;
-    let note = Tiff { base: makernote.value_pos, len: end.checked_sub(makernote.value_pos)?, big_endian, magic: 42, ifd0: ifd_at };
+    let note = Tiff {
+        base: makernote.value_pos,
+        len: end.checked_sub(makernote.value_pos)?,
+        big_endian,
+        magic: 42,
+        ifd0: ifd_at,
+    };
     let (entries, _) = note.read_ifd(reader, ifd_at).ok()?;
     let equipment = tiff::find(&entries, 0x2010).and_then(|e| note.pointer(reader, e, 0))?;
     let (entries, _) = note.read_ifd(reader, equipment).ok()?;
@@ -176,7 +188,9 @@ fn read_gps(reader: &mut Reader<'_>, tiff: &Tiff, entries: &[Entry], out: &mut M
     let lon = degrees(reader, tiff, entries, 0x0004);
     let (Some(mut lat), Some(mut lon)) = (lat, lon) else {
         if tiff::find(entries, 0x0002).is_some() || tiff::find(entries, 0x0004).is_some() {
-            out.warnings.push("the GPS position is recorded but unreadable (an undefined or cut-off value); it was ignored".into());
+            out.warnings.push(
+                "the GPS position is recorded but unreadable (an undefined or cut-off value); it was ignored".into(),
+            );
         }
         return;
     };

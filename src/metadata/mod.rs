@@ -122,7 +122,9 @@ pub fn read(reader: &mut crate::source::Reader<'_>, probe: &crate::probe::Probe)
     if let Some(block) = probe.xmp {
         xmp::read(reader, block, &mut out);
     }
-    for (present, name) in [(has_exif, "exif"), (probe.xmp.is_some(), "xmp"), (probe.iptc.is_some(), "iptc"), (probe.icc, "icc")] {
+    for (present, name) in
+        [(has_exif, "exif"), (probe.xmp.is_some(), "xmp"), (probe.iptc.is_some(), "iptc"), (probe.icc, "icc")]
+    {
         if present {
             out.blocks.push(name.to_string());
         }

@@ -104,12 +104,16 @@ mod tests {
 
     #[test]
     fn attributes_and_elements() {
-        let m = read_str(r#"<rdf:Description aux:Lens="EF70-200mm f/2.8L USM" exif:DateTimeOriginal="2013-09-07T06:45:12.50+02:00"/>"#);
+        let m = read_str(
+            r#"<rdf:Description aux:Lens="EF70-200mm f/2.8L USM" exif:DateTimeOriginal="2013-09-07T06:45:12.50+02:00"/>"#,
+        );
         assert_eq!(m.lens_model.as_deref(), Some("EF70-200mm f/2.8L USM"));
         assert_eq!(m.datetime_original.as_deref(), Some("2013-09-07T06:45:12.50"));
         let m = read_str(r#"<d aux:LensInfo="180/10 550/10 35/10 56/10"/>"#);
         assert_eq!(m.lens_model, None, "LensInfo is not Lens");
-        let m = read_str("<x><exifEX:LensModel>A &amp; B</exifEX:LensModel><photoshop:DateCreated>2012-06-10</photoshop:DateCreated></x>");
+        let m = read_str(
+            "<x><exifEX:LensModel>A &amp; B</exifEX:LensModel><photoshop:DateCreated>2012-06-10</photoshop:DateCreated></x>",
+        );
         assert_eq!(m.lens_model.as_deref(), Some("A & B"));
         assert_eq!(m.datetime_original, None);
     }

@@ -29,12 +29,10 @@ pub const MAX_ITEMS: usize = 4096;
 /// Largest item-table box payload read into memory.
 pub const MAX_TABLE: u64 = 1 << 20;
 
-const CANON_UUID: [u8; 16] = [
-    0x85, 0xc0, 0xb6, 0x87, 0x82, 0x0f, 0x11, 0xe0, 0x81, 0x11, 0xf4, 0xce, 0x46, 0x2b, 0x6a, 0x48,
-];
-const XMP_UUID: [u8; 16] = [
-    0xbe, 0x7a, 0xcf, 0xcb, 0x97, 0xa9, 0x42, 0xe8, 0x9c, 0x71, 0x99, 0x94, 0x91, 0xe3, 0xaf, 0xac,
-];
+const CANON_UUID: [u8; 16] =
+    [0x85, 0xc0, 0xb6, 0x87, 0x82, 0x0f, 0x11, 0xe0, 0x81, 0x11, 0xf4, 0xce, 0x46, 0x2b, 0x6a, 0x48];
+const XMP_UUID: [u8; 16] =
+    [0xbe, 0x7a, 0xcf, 0xcb, 0x97, 0xa9, 0x42, 0xe8, 0x9c, 0x71, 0x99, 0x94, 0x91, 0xe3, 0xaf, 0xac];
 
 /// A box header read from the file: payload is `data..end`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -359,7 +357,10 @@ fn heif_meta(reader: &mut Reader<'_>, walk: &mut Walk<'_>, meta: &BoxHeader) {
                 }
                 None => walk.out.warnings.push("the HEIF Exif item points outside the file".into()),
             }
-        } else if &item.kind == b"mime" && item.content_type.starts_with(b"application/rdf+xml") && walk.out.xmp.is_none() {
+        } else if &item.kind == b"mime"
+            && item.content_type.starts_with(b"application/rdf+xml")
+            && walk.out.xmp.is_none()
+        {
             walk.out.xmp = locate(item.id);
         }
     }
@@ -391,9 +392,7 @@ fn heif_meta(reader: &mut Reader<'_>, walk: &mut Walk<'_>, meta: &BoxHeader) {
             .or_else(|| props.iter().find_map(|(k, p)| codec_bit_depth(k, p)))
     };
     walk.out.bit_depth = depth_of(&mut primary_props.iter().copied()).or_else(|| depth_of(&mut properties.iter()));
-    walk.out.icc |= properties
-        .iter()
-        .any(|(k, p)| k == b"colr" && (p.starts_with(b"prof") || p.starts_with(b"rICC")));
+    walk.out.icc |= properties.iter().any(|(k, p)| k == b"colr" && (p.starts_with(b"prof") || p.starts_with(b"rICC")));
     if walk.out.width.is_none() && !items.is_empty() {
         walk.out.warnings.push("the HEIF primary image declares no size (ispe)".into());
     }
@@ -405,7 +404,13 @@ fn codec_bit_depth(kind: &[u8; 4], p: &[u8]) -> Option<u8> {
         b"av1C" if p.len() >= 3 => {
             let high = p[2] & 0x40 != 0;
             let twelve = p[2] & 0x20 != 0;
-            Some(if high && twelve { 12 } else if high { 10 } else { 8 })
+            Some(if high && twelve {
+                12
+            } else if high {
+                10
+            } else {
+                8
+            })
         }
         // configurationVersion, profile (1), compatibility (4), constraints (6), level (1),
         // min_spatial_segmentation (2), parallelism (1), chroma (1), bitDepthLumaMinus8.

@@ -187,7 +187,7 @@ fn resync(reader: &mut Reader<'_>, pos: u64) -> Result<Option<u64>, ReadError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::probe::{probe, Format};
+    use crate::probe::{Format, probe};
     use crate::source::SliceSource;
 
     fn run(bytes: &[u8]) -> Probe {

@@ -222,7 +222,13 @@ pub fn probe(reader: &mut Reader<'_>) -> Result<Probe, ReadError> {
         if let Some(format) = bmff::sniff(reader)? {
             bmff::probe(reader, format, &mut out)?;
         }
-    } else if starts(b"II*\0") || starts(b"MM\0*") || starts(b"IIRO") || starts(b"IIRS") || starts(b"MMOR") || starts(b"IIU\0") {
+    } else if starts(b"II*\0")
+        || starts(b"MM\0*")
+        || starts(b"IIRO")
+        || starts(b"IIRS")
+        || starts(b"MMOR")
+        || starts(b"IIU\0")
+    {
         tiff::probe(reader, &mut out)?;
     } else if starts(b"FUJIFILMCCD-RAW") {
         out.format = Some(Format::Raf);
@@ -270,8 +276,18 @@ mod tests {
             *b = x as u8;
         }
         let magics: [&[u8]; 12] = [
-            b"", &[0xFF, 0xD8, 0xFF], b"\x89PNG\r\n\x1a\n", b"RIFF\xff\xff\0\0WEBP", b"\0\0\0\x18ftypheic\0\0\0\0mif1heic",
-            b"II*\0", b"MM\0*", b"IIRO", b"IIU\0", b"FUJIFILMCCD-RAW ", b"\0\0\0\x18ftypcrx \0\0\0\0crx isom", b"8BPS",
+            b"",
+            &[0xFF, 0xD8, 0xFF],
+            b"\x89PNG\r\n\x1a\n",
+            b"RIFF\xff\xff\0\0WEBP",
+            b"\0\0\0\x18ftypheic\0\0\0\0mif1heic",
+            b"II*\0",
+            b"MM\0*",
+            b"IIRO",
+            b"IIU\0",
+            b"FUJIFILMCCD-RAW ",
+            b"\0\0\0\x18ftypcrx \0\0\0\0crx isom",
+            b"8BPS",
         ];
         for magic in magics {
             for cut in [0, 7, 64, 700, 3000] {

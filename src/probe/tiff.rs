@@ -140,9 +140,8 @@ impl Tiff {
         }
         let wanted = 12 * count as u64 + 4;
         let available = self.len.saturating_sub(offset + 2);
-        let bytes = reader
-            .read_vec(self.base + offset + 2, wanted.min(available), wanted, "IFD")
-            .map_err(|e| e.to_string())?;
+        let bytes =
+            reader.read_vec(self.base + offset + 2, wanted.min(available), wanted, "IFD").map_err(|e| e.to_string())?;
         let mut entries = Vec::with_capacity(count as usize);
         for raw in bytes.chunks_exact(12) {
             let tag = self.u16_of(&raw[0..2]);

@@ -57,9 +57,7 @@ pub fn labels(dir: &Path) -> Vec<HashMap<String, String>> {
     let text = std::fs::read_to_string(dir.join("labels.csv")).expect("labels.csv readable");
     let mut rows = parse_csv(&text).into_iter();
     let header = rows.next().expect("labels.csv has a header");
-    rows.filter(|r| r.len() == header.len())
-        .map(|r| header.iter().cloned().zip(r).collect())
-        .collect()
+    rows.filter(|r| r.len() == header.len()).map(|r| header.iter().cloned().zip(r).collect()).collect()
 }
 
 /// Label format names → ours (`Extended WEBP` is ExifTool's name for a VP8X WebP).
@@ -69,4 +67,3 @@ pub fn normalise_format(label: &str) -> String {
         other => other.to_ascii_uppercase(),
     }
 }
-

@@ -3,13 +3,13 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use preflight::brief::Brief;
 use preflight::report::{Finding, Report, Verdict};
 use preflight::source::FileSource;
-use preflight::{check, Context};
+use preflight::{Context, check};
 
 const DEFAULT_BRIEF: &str = include_str!("../../../briefs/default.json");
 
@@ -81,7 +81,11 @@ fn run() -> Result<ExitCode, String> {
                     Long("brief") => args.brief = Some(parser.value().map_err(|e| e.to_string())?.into()),
                     Long("json") => args.json = true,
                     Long("jobs") | Short('j') => {
-                        let n: usize = parser.value().map_err(|e| e.to_string())?.parse().map_err(|e: lexopt::Error| e.to_string())?;
+                        let n: usize = parser
+                            .value()
+                            .map_err(|e| e.to_string())?
+                            .parse()
+                            .map_err(|e: lexopt::Error| e.to_string())?;
                         args.jobs = Some(n.max(1));
                     }
                     Short('h') | Long("help") => {
@@ -123,7 +127,11 @@ fn load_brief(path: Option<&Path>) -> Result<Brief, String> {
         None => (DEFAULT_BRIEF.to_string(), "built-in default brief".to_string()),
     };
     Brief::parse(&text).map_err(|errors| {
-        let mut msg = format!("{label} is not a valid brief ({} problem{}):", errors.len(), if errors.len() == 1 { "" } else { "s" });
+        let mut msg = format!(
+            "{label} is not a valid brief ({} problem{}):",
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" }
+        );
         for e in errors {
             msg.push_str(&format!("\n  - {e}"));
         }
@@ -188,7 +196,11 @@ fn check_one(path: &Path, brief: &Brief, ctx: &Context) -> Report {
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown".into());
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-        error_report(&name, size, format!("preflight hit an internal error on this file ({why}); please report it with the file."))
+        error_report(
+            &name,
+            size,
+            format!("preflight hit an internal error on this file ({why}); please report it with the file."),
+        )
     })
 }
 
@@ -225,16 +237,22 @@ fn check_command(args: CheckArgs) -> Result<ExitCode, String> {
     let results: Mutex<Vec<Option<Report>>> = Mutex::new(vec![None; files.len()]);
     std::thread::scope(|s| {
         for _ in 0..jobs {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(path) = files.get(i) else { break };
-                let report = check_one(path, &brief, &ctx);
-                results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(report);
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(path) = files.get(i) else { break };
+                    let report = check_one(path, &brief, &ctx);
+                    results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(report);
+                }
             });
         }
     });
-    let reports: Vec<Report> =
-        results.into_inner().unwrap_or_else(|e| e.into_inner()).into_iter().map(|r| r.expect("every file checked")).collect();
+    let reports: Vec<Report> = results
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .map(|r| r.expect("every file checked"))
+        .collect();
 
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -303,10 +321,22 @@ fn print_table(out: &mut impl Write, reports: &[Report], brief: &Brief, color: b
                 }
                 detail.push(']');
             }
-            let _ = writeln!(out, "      {} {}: {}{}", paint(icon(f.verdict), f.verdict, color), f.check, f.message, detail);
+            let _ = writeln!(
+                out,
+                "      {} {}: {}{}",
+                paint(icon(f.verdict), f.verdict, color),
+                f.check,
+                f.message,
+                detail
+            );
         }
         if passed > 0 {
-            let _ = writeln!(out, "      {} {passed} check{} passed", paint(icon(Verdict::Pass), Verdict::Pass, color), if passed == 1 { "" } else { "s" });
+            let _ = writeln!(
+                out,
+                "      {} {passed} check{} passed",
+                paint(icon(Verdict::Pass), Verdict::Pass, color),
+                if passed == 1 { "" } else { "s" }
+            );
         }
     }
     let count = |v: Verdict| reports.iter().filter(|r| r.verdict == v).count();
