@@ -51,11 +51,11 @@ pub struct TileGrid {
     pub tiles: Vec<Tile>,
 }
 
-/// What kind of blur the directional energies suggest (only meaningful when nothing is sharp).
+/// What kind of blur the directional energies suggest.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum BlurHint {
-    /// At least one tile is in focus.
+    /// Gradients about equal in all directions and at least one tile in focus.
     Sharp,
     /// Blurred about equally in all directions.
     Defocus,
@@ -187,9 +187,10 @@ fn summarise(grid: TileGrid, dir: [f64; 4], opts: &SharpnessOptions) -> Sharpnes
     let diagonal = ratio(dir[2], dir[3]);
     let anisotropy = axial.max(diagonal);
     let sharpest = scores.last().copied().unwrap_or(0.0);
-    let blur_hint = if sharpest >= opts.in_focus {
-        BlurHint::Sharp
-    } else if anisotropy >= 0.4 {
+    // Motion blur leaves edges parallel to the motion sharp, so a strongly one-directional
+    // image is a motion hint even when some tiles pass the focus threshold. Caveat: a sharp
+    // photo of one-directional structure (blinds, stripes) looks the same; it is a hint.
+    let blur_hint = if anisotropy >= 0.4 {
         // Motion along x removes x-gradients: the direction with the least energy is the motion.
         let angle_deg = if axial >= diagonal {
             if dir[0] < dir[1] { 0 } else { 90 }
@@ -199,6 +200,8 @@ fn summarise(grid: TileGrid, dir: [f64; 4], opts: &SharpnessOptions) -> Sharpnes
             135
         };
         BlurHint::Motion { angle_deg }
+    } else if sharpest >= opts.in_focus {
+        BlurHint::Sharp
     } else {
         BlurHint::Defocus
     };
