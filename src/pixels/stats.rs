@@ -164,18 +164,19 @@ pub const UPSAMPLED_BELOW: f32 = 0.2;
 /// `tile` px (full-resolution side).
 pub fn upsampling(luma: &Raster, tile: u32) -> Upsampling {
     assert_eq!(luma.channels, 1, "upsampling reads a luma raster");
-    let (w, h) = (luma.width as usize, luma.height as usize);
+    match &luma.samples {
+        Samples::U8(v) => upsampling_of(v, luma.width as usize, luma.height as usize, tile),
+        Samples::U16(v) => upsampling_of(v, luma.width as usize, luma.height as usize, tile),
+    }
+}
+
+fn upsampling_of<T: Copy + Into<u32>>(v: &[T], w: usize, h: usize, tile: u32) -> Upsampling {
     let (hw, hh) = (w / 2, h / 2);
     let tile = (tile.clamp(16, 1024) as usize).min(w).min(h) & !1;
     if hw < 3 || hh < 3 || tile < 8 {
         return Upsampling { hf_ratio: 0.0, likely_upsampled: false };
     }
-    let get = |i: usize| -> u32 {
-        match &luma.samples {
-            Samples::U8(v) => v[i] as u32,
-            Samples::U16(v) => v[i] as u32,
-        }
-    };
+    let get = |i: usize| -> u32 { v[i].into() };
     // Half resolution as 2×2 sums (4 × mean).
     let mut half = vec![0u32; hw * hh];
     for y in 0..hh {
