@@ -15,6 +15,7 @@
 pub mod brief;
 pub mod checks;
 pub mod metadata;
+pub mod pixels;
 pub mod probe;
 pub mod report;
 pub mod source;

@@ -1,0 +1,25 @@
+//! Pixel measures for the checks of issue 3: decode into a bounded buffer, then measure.
+//!
+//! One concept per file:
+//!
+//! - [`raster`]: the two buffer types every measure reads (8- or 16-bit samples, 1 or 3
+//!   channels) and the box downscaler that makes the preview.
+//! - [`decode`]: JPEG / PNG / TIFF / WebP / DNG-and-TIFF-raw embedded preview → full-resolution
+//!   luma + downscaled RGB preview, with the pixel limit checked from the header first.
+//! - [`exposure`]: clipping per channel, largest clipped region, percentile brightness.
+//! - [`sharpness`]: per-tile focus at 100 %, heat-map grid, motion-vs-defocus hint.
+//! - [`stats`]: entropy, grayscale-saved-as-RGB, noise (Immerkær), upsampling.
+//! - [`synth`]: builds big "camera-like" test images from a real photo (tests and benches).
+//!
+//! Nothing here knows about briefs, findings or the browser: measures return numbers; the checks
+//! decide what they mean.
+
+pub mod decode;
+pub mod exposure;
+pub mod raster;
+pub mod sharpness;
+pub mod stats;
+pub mod synth;
+
+pub use decode::{DecodeError, DecodeOptions, Decoded, decode};
+pub use raster::{Raster, Samples};
