@@ -36,7 +36,8 @@ pub fn big_jpeg(mp: u32) -> Vec<u8> {
     if let Ok(b) = std::fs::read(&path) {
         return b;
     }
-    let root = std::env::var("PREFLIGHT_CORPUS").unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus").to_string());
+    let root = std::env::var("PREFLIGHT_CORPUS")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus").to_string());
     let src = std::fs::read(format!("{root}/faces/darknet__kite.jpg")).expect("corpus photo");
     let small = decode::jpeg_decoder_scaled(&src, None).expect("decode source");
     let Samples::U8(rgb) = &small.samples else { unreachable!() };
@@ -45,8 +46,14 @@ pub fn big_jpeg(mp: u32) -> Vec<u8> {
     let t = Instant::now();
     let big = synth::upscale_with_grain(rgb, small.width, small.height, w, h, 6.0, 7);
     let mut out = Vec::new();
-    jpeg_encoder::Encoder::new(&mut out, 92).encode(&big, w as u16, h as u16, jpeg_encoder::ColorType::Rgb).expect("encode");
-    eprintln!("generated {w}×{h} JPEG ({:.1} MB) in {:.0} ms → {path}", out.len() as f64 / 1e6, t.elapsed().as_secs_f64() * 1e3);
+    jpeg_encoder::Encoder::new(&mut out, 92)
+        .encode(&big, w as u16, h as u16, jpeg_encoder::ColorType::Rgb)
+        .expect("encode");
+    eprintln!(
+        "generated {w}×{h} JPEG ({:.1} MB) in {:.0} ms → {path}",
+        out.len() as f64 / 1e6,
+        t.elapsed().as_secs_f64() * 1e3
+    );
     let _ = std::fs::write(&path, &out);
     out
 }
@@ -56,7 +63,13 @@ fn main() {
     let runs: usize = std::env::var("PIXELS_RUNS").ok().and_then(|s| s.parse().ok()).unwrap_or(3);
     let jpeg = big_jpeg(mp);
     let f = decode::jpeg_frame(&jpeg).unwrap();
-    println!("# {}×{} ({:.1} MP), {:.1} MB, best of {runs} (ms)", f.width, f.height, f.width as f64 * f.height as f64 / 1e6, jpeg.len() as f64 / 1e6);
+    println!(
+        "# {}×{} ({:.1} MP), {:.1} MB, best of {runs} (ms)",
+        f.width,
+        f.height,
+        f.width as f64 * f.height as f64 / 1e6,
+        jpeg.len() as f64 / 1e6
+    );
     let zc = zune_core::colorspace::ColorSpace::RGB;
     let (t, _) = best_of(runs, || decode::jpeg_frame(&jpeg));
     println!("header (SOF parse)                 {t:8.2}");
@@ -74,7 +87,13 @@ fn main() {
         println!("decode() {path:<28?}{t:8.1}");
     }
     let d = decode::decode(&jpeg, &DecodeOptions::default()).unwrap();
-    println!("buffers kept: luma {:.1} MB, preview {}×{} {:.2} MB", d.luma.byte_len() as f64 / 1e6, d.preview.width, d.preview.height, d.preview.byte_len() as f64 / 1e6);
+    println!(
+        "buffers kept: luma {:.1} MB, preview {}×{} {:.2} MB",
+        d.luma.byte_len() as f64 / 1e6,
+        d.preview.width,
+        d.preview.height,
+        d.preview.byte_len() as f64 / 1e6
+    );
     let (t_exp, _) = best_of(runs, || exposure::measure(&d.preview, &ClipThresholds::default()));
     println!("exposure (preview)                 {t_exp:8.1}");
     let (t_sharp, s) = best_of(runs, || sharpness::measure(&d.luma, &SharpnessOptions::default()));

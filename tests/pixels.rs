@@ -6,7 +6,8 @@ use preflight::pixels::sharpness::{self, BlurHint, SharpnessOptions};
 use preflight::pixels::{Decoded, Raster, Samples, stats, synth};
 
 fn corpus(rel: &str) -> Vec<u8> {
-    let root = std::env::var("PREFLIGHT_CORPUS").unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus").to_string());
+    let root = std::env::var("PREFLIGHT_CORPUS")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus").to_string());
     let path = format!("{root}/{rel}");
     std::fs::read(&path).unwrap_or_else(|e| panic!("corpus file {path}: {e}"))
 }
@@ -36,7 +37,11 @@ fn gaussian(r: &Raster, sigma: f32) -> Raster {
                 let mut s = 0.0;
                 for (j, kv) in k.iter().enumerate() {
                     let o = j as isize - rad;
-                    let (xx, yy) = if horizontal { ((x as isize + o).clamp(0, w as isize - 1) as usize, y) } else { (x, (y as isize + o).clamp(0, h as isize - 1) as usize) };
+                    let (xx, yy) = if horizontal {
+                        ((x as isize + o).clamp(0, w as isize - 1) as usize, y)
+                    } else {
+                        (x, (y as isize + o).clamp(0, h as isize - 1) as usize)
+                    };
                     s += kv * img[yy * w + xx];
                 }
                 out[y * w + x] = s / ks;
@@ -124,7 +129,10 @@ fn gaussian_blur_lowers_sharpness_monotonically() {
     assert_eq!(last.blur_hint, BlurHint::Sharp);
     for sigma in [0.6f32, 1.0, 1.5, 2.5, 4.0] {
         let s = sharpness::measure(&gaussian(&luma, sigma), &small_tiles());
-        println!("sigma {sigma}: sharpest {:.1} p90 {:.1} in focus {:.2} aniso {:.2} {:?}", s.sharpest, s.p90, s.in_focus_fraction, s.anisotropy, s.blur_hint);
+        println!(
+            "sigma {sigma}: sharpest {:.1} p90 {:.1} in focus {:.2} aniso {:.2} {:?}",
+            s.sharpest, s.p90, s.in_focus_fraction, s.anisotropy, s.blur_hint
+        );
         assert!(s.sharpest < last.sharpest && s.p90 < last.p90, "sigma {sigma}: {} !< {}", s.sharpest, last.sharpest);
         assert!(s.in_focus_fraction <= last.in_focus_fraction);
         last = s;
@@ -198,12 +206,21 @@ fn pixel_limit_is_enforced_before_decoding() {
 fn every_jpeg_path_agrees() {
     let bytes = corpus("metadata/exifr__door-knocker.jpg");
     let paths = [decode::JpegPath::ZuneRgb, decode::JpegPath::ZuneLumaPlusScaled, decode::JpegPath::JpegDecoderRgb];
-    let ds: Vec<Decoded> = paths.iter().map(|&jpeg| decode::decode(&bytes, &DecodeOptions { jpeg, preview_max_side: 256, ..Default::default() }).unwrap()).collect();
+    let ds: Vec<Decoded> = paths
+        .iter()
+        .map(|&jpeg| {
+            decode::decode(&bytes, &DecodeOptions { jpeg, preview_max_side: 256, ..Default::default() }).unwrap()
+        })
+        .collect();
     let e: Vec<_> = ds.iter().map(|d| exposure::measure(&d.preview, &ClipThresholds::default())).collect();
     for (d, e) in ds.iter().zip(&e) {
         assert_eq!((d.preview.width, d.preview.height), (200, 133));
         println!("{}×{} preview {}×{} p50 {:.3}", d.width, d.height, d.preview.width, d.preview.height, e.p50);
         assert_eq!((d.luma.width, d.luma.height), (800, 533));
     }
-    assert!((e[0].p50 - e[1].p50).abs() < 0.03 && (e[0].p50 - e[2].p50).abs() < 0.03, "{:?}", e.iter().map(|e| e.p50).collect::<Vec<_>>());
+    assert!(
+        (e[0].p50 - e[1].p50).abs() < 0.03 && (e[0].p50 - e[2].p50).abs() < 0.03,
+        "{:?}",
+        e.iter().map(|e| e.p50).collect::<Vec<_>>()
+    );
 }

@@ -392,7 +392,11 @@ fn decode_tiff(bytes: &[u8], opts: &DecodeOptions) -> Result<Decoded, DecodeErro
 }
 
 fn decode_preview(bytes: &[u8], scan: &TiffScan, opts: &DecodeOptions) -> Result<Decoded, DecodeError> {
-    let best = scan.previews.iter().max_by_key(|p| p.frame.width as u64 * p.frame.height as u64).ok_or(DecodeError::NoPreview)?;
+    let best = scan
+        .previews
+        .iter()
+        .max_by_key(|p| p.frame.width as u64 * p.frame.height as u64)
+        .ok_or(DecodeError::NoPreview)?;
     let jpeg = &bytes[best.offset as usize..(best.offset + best.length) as usize];
     let mut d = decode_jpeg(jpeg, opts, Origin::EmbeddedPreview { offset: best.offset, length: best.length })?;
     d.format = ImageFormat::Tiff;
@@ -461,7 +465,11 @@ pub fn scan_tiff(bytes: &[u8]) -> TiffScan {
         Some(b"MM") => false,
         _ => return scan,
     };
-    let u16_at = |o: usize| bytes.get(o..o + 2).map(|b| if le { u16::from_le_bytes([b[0], b[1]]) } else { u16::from_be_bytes([b[0], b[1]]) });
+    let u16_at = |o: usize| {
+        bytes
+            .get(o..o + 2)
+            .map(|b| if le { u16::from_le_bytes([b[0], b[1]]) } else { u16::from_be_bytes([b[0], b[1]]) })
+    };
     let u32_at = |o: usize| {
         bytes.get(o..o + 4).map(|b| {
             let a = [b[0], b[1], b[2], b[3]];
@@ -479,7 +487,9 @@ pub fn scan_tiff(bytes: &[u8]) -> TiffScan {
         let count = count.min(64) as usize;
         let base = if size * count <= 4 { entry + 8 } else { u32_at(entry + 8).unwrap_or(u32::MAX) as usize };
         (0..count)
-            .map_while(|i| if size == 2 { u16_at(base + 2 * i).map(u64::from) } else { u32_at(base + 4 * i).map(u64::from) })
+            .map_while(|i| {
+                if size == 2 { u16_at(base + 2 * i).map(u64::from) } else { u32_at(base + 4 * i).map(u64::from) }
+            })
             .collect()
     };
     let mut queue: Vec<(u64, bool)> = vec![(u32_at(4).unwrap_or(0) as u64, true)];
@@ -516,7 +526,10 @@ pub fn scan_tiff(bytes: &[u8]) -> TiffScan {
                 return;
             }
             if let Some(frame) = jpeg_frame(&bytes[offset as usize..end as usize]) {
-                if frame.precision == 8 && matches!(frame.sof, 0 | 1 | 2) && !scan.previews.iter().any(|p| p.offset == offset) {
+                if frame.precision == 8
+                    && matches!(frame.sof, 0 | 1 | 2)
+                    && !scan.previews.iter().any(|p| p.offset == offset)
+                {
                     scan.previews.push(EmbeddedJpeg { offset, length, frame });
                 }
             }

@@ -126,7 +126,13 @@ pub fn measure(r: &Raster, t: &ClipThresholds) -> Exposure {
         let d = p.iter().all(|&v| v <= lo);
         any_blown += b as usize;
         all_crushed += d as usize;
-        mask[i] = if b { 1 } else if d { 2 } else { 0 };
+        mask[i] = if b {
+            1
+        } else if d {
+            2
+        } else {
+            0
+        };
         hist[(l as u64 * (BINS as u64 - 1) / max as u64) as usize] += 1;
     });
     let pct = |x: usize| (x as f64 * 100.0 / n as f64) as f32;

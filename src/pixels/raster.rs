@@ -80,9 +80,7 @@ impl Raster {
 
 /// BT.601 luma of interleaved 8-bit RGB, `(77 R + 150 G + 29 B + 128) >> 8`.
 pub fn rgb8_to_luma(rgb: &[u8]) -> Vec<u8> {
-    rgb.chunks_exact(3)
-        .map(|p| ((77 * p[0] as u32 + 150 * p[1] as u32 + 29 * p[2] as u32 + 128) >> 8) as u8)
-        .collect()
+    rgb.chunks_exact(3).map(|p| ((77 * p[0] as u32 + 150 * p[1] as u32 + 29 * p[2] as u32 + 128) >> 8) as u8).collect()
 }
 
 /// Integer downscale factor so that the longest side fits in `max_side` (at least 1).

@@ -142,8 +142,20 @@ pub fn measure(luma: &Raster, opts: &SharpnessOptions) -> Sharpness {
                     let x0 = (tx * tile).max(1);
                     let x1 = ((tx + 1) * tile).min(w - 1);
                     let s = match &luma.samples {
-                        Samples::U8(v) => row_sums_u8(&v[(y - 1) * w..y * w], &v[y * w..(y + 1) * w], &v[(y + 1) * w..(y + 2) * w], x0, x1),
-                        Samples::U16(v) => row_sums_u16(&v[(y - 1) * w..y * w], &v[y * w..(y + 1) * w], &v[(y + 1) * w..(y + 2) * w], x0, x1),
+                        Samples::U8(v) => row_sums_u8(
+                            &v[(y - 1) * w..y * w],
+                            &v[y * w..(y + 1) * w],
+                            &v[(y + 1) * w..(y + 2) * w],
+                            x0,
+                            x1,
+                        ),
+                        Samples::U16(v) => row_sums_u16(
+                            &v[(y - 1) * w..y * w],
+                            &v[y * w..(y + 1) * w],
+                            &v[(y + 1) * w..(y + 2) * w],
+                            x0,
+                            x1,
+                        ),
                     };
                     for k in 0..8 {
                         a[k] += s[k];
@@ -158,7 +170,11 @@ pub fn measure(luma: &Raster, opts: &SharpnessOptions) -> Sharpness {
                 let var_lap = (a[1] as f64 / n - mean_lap * mean_lap).max(0.0) * scale2;
                 let mean = a[6] as f64 / n;
                 let contrast = ((a[7] as f64 / n - mean * mean).max(0.0) * scale2).sqrt();
-                let t = Tile { laplacian_var: var_lap as f32, gradient_energy: ((a[2] + a[3]) as f64 / n * scale2) as f32, contrast: contrast as f32 };
+                let t = Tile {
+                    laplacian_var: var_lap as f32,
+                    gradient_energy: ((a[2] + a[3]) as f64 / n * scale2) as f32,
+                    contrast: contrast as f32,
+                };
                 if t.contrast >= opts.min_contrast {
                     for k in 0..4 {
                         dir[k] += a[2 + k] as f64;
@@ -180,7 +196,8 @@ fn summarise(grid: TileGrid, dir: [f64; 4], opts: &SharpnessOptions) -> Sharpnes
     let pick = |q: f32| scores.get(((scores.len() as f32 - 1.0) * q).round() as usize).copied().unwrap_or(0.0);
     let in_focus = grid.tiles.iter().filter(|t| t.laplacian_var >= opts.in_focus).count();
     let detailed = grid.tiles.iter().filter(|t| t.contrast >= opts.min_contrast).count();
-    let in_focus_detailed = grid.tiles.iter().filter(|t| t.contrast >= opts.min_contrast && t.laplacian_var >= opts.in_focus).count();
+    let in_focus_detailed =
+        grid.tiles.iter().filter(|t| t.contrast >= opts.min_contrast && t.laplacian_var >= opts.in_focus).count();
     // Anisotropy: the stronger of the axial (dx vs dy) and diagonal (d1 vs d2) imbalances.
     let ratio = |a: f64, b: f64| if a + b > 0.0 { ((a - b).abs() / (a + b)) as f32 } else { 0.0 };
     let axial = ratio(dir[0], dir[1]);
@@ -223,7 +240,9 @@ mod tests {
     use super::*;
 
     fn checker(w: u32, h: u32, period: u32) -> Raster {
-        let v = (0..h).flat_map(|y| (0..w).map(move |x| if (x / period + y / period) % 2 == 0 { 40 } else { 200 })).collect();
+        let v = (0..h)
+            .flat_map(|y| (0..w).map(move |x| if (x / period + y / period) % 2 == 0 { 40 } else { 200 }))
+            .collect();
         Raster::new_u8(w, h, 1, v)
     }
 

@@ -58,7 +58,12 @@ pub const COLOURFUL_CHROMA: u32 = 6;
 /// Measures colour on the preview (any size; 1 or 3 channels).
 pub fn grayscale(preview: &Raster) -> Grayscale {
     if preview.channels != 3 {
-        return Grayscale { channels: preview.channels, mean_chroma: 0.0, colourful_fraction: 0.0, is_grayscale_as_rgb: false };
+        return Grayscale {
+            channels: preview.channels,
+            mean_chroma: 0.0,
+            colourful_fraction: 0.0,
+            is_grayscale_as_rgb: false,
+        };
     }
     let (mut sum, mut coloured) = (0u64, 0u64);
     let m = preview.max_value as u32;
@@ -75,7 +80,12 @@ pub fn grayscale(preview: &Raster) -> Grayscale {
     let n = preview.pixel_count().max(1) as f64;
     let mean_chroma = (sum as f64 / n) as f32;
     let colourful_fraction = (coloured as f64 / n) as f32;
-    Grayscale { channels: 3, mean_chroma, colourful_fraction, is_grayscale_as_rgb: mean_chroma < 1.5 && colourful_fraction < 0.005 }
+    Grayscale {
+        channels: 3,
+        mean_chroma,
+        colourful_fraction,
+        is_grayscale_as_rgb: mean_chroma < 1.5 && colourful_fraction < 0.005,
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
@@ -199,7 +209,8 @@ fn upsampling_of<T: Copy + Into<u32>>(v: &[T], w: usize, h: usize, tile: u32) ->
             for y in y0..y1 {
                 for x in x0..x1 {
                     let i = y * w + x;
-                    full_e += lap2(get(i) as i64, get(i - 1) as i64, get(i + 1) as i64, get(i - w) as i64, get(i + w) as i64);
+                    full_e +=
+                        lap2(get(i) as i64, get(i - 1) as i64, get(i + 1) as i64, get(i - w) as i64, get(i + w) as i64);
                 }
             }
             let (hx0, hy0) = ((tx * tile / 2).max(1), (ty * tile / 2).max(1));
