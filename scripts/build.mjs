@@ -8,19 +8,33 @@ import { root, run, cargoBin } from './lib.mjs';
 
 const pkg = path.join(root, 'www', 'pkg');
 
-export function build({ quiet = false } = {}) {
-  // RUSTFLAGS would replace .cargo/config.toml's +simd128: refuse to build a slower engine silently.
-  if (process.env.RUSTFLAGS) console.warn('warning: RUSTFLAGS is set and overrides .cargo/config.toml (+simd128)');
-  run('cargo', ['build', '--release', '--lib', '--target', 'wasm32-unknown-unknown'], { quiet });
-  const wasm = path.join(root, 'target/wasm32-unknown-unknown/release/preflight.wasm');
-  const out = path.join(pkg, 'preflight_bg.wasm');
-  mkdirSync(pkg, { recursive: true });
+/** One engine build: cargo (wasm32, +simd128, release) → wasm-bindgen → wasm-opt, into `outDir`. */
+function engine({ features, targetDir, outDir, quiet }) {
+  const args = ['build', '--release', '--lib', '--target', 'wasm32-unknown-unknown', '--target-dir', targetDir];
+  if (!features) args.push('--no-default-features');
+  run('cargo', args, { quiet });
+  const wasm = path.join(targetDir, 'wasm32-unknown-unknown/release/preflight.wasm');
+  const out = path.join(outDir, 'preflight_bg.wasm');
+  mkdirSync(outDir, { recursive: true });
   if (!existsSync(out) || statSync(out).mtimeMs < statSync(wasm).mtimeMs) {
-    run(cargoBin('wasm-bindgen'), ['--target', 'web', '--out-dir', pkg, '--out-name', 'preflight', wasm], { quiet });
+    run(cargoBin('wasm-bindgen'), ['--target', 'web', '--out-dir', outDir, '--out-name', 'preflight', wasm], { quiet });
     const wasmOpt = path.join(root, 'node_modules/.bin/wasm-opt');
     run(wasmOpt, ['-O3', '--enable-simd', '--enable-bulk-memory', '--enable-nontrapping-float-to-int',
       '--enable-sign-ext', '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue',
       out, '-o', out], { quiet });
+  }
+}
+
+export function build({ quiet = false } = {}) {
+  // RUSTFLAGS would replace .cargo/config.toml's +simd128: refuse to build a slower engine silently.
+  if (process.env.RUSTFLAGS) console.warn('warning: RUSTFLAGS is set and overrides .cargo/config.toml (+simd128)');
+  // Two engines: the small header-only one every page loads, and the one with pixel decoders,
+  // loaded only for briefs with pixel rules.
+  engine({ features: false, targetDir: path.join(root, 'target/lite'), outDir: pkg, quiet });
+  engine({ features: true, targetDir: path.join(root, 'target'), outDir: path.join(pkg, 'full'), quiet });
+  // The page loads one JS glue for both modules: they must agree.
+  if (readFileSync(path.join(pkg, 'preflight.js'), 'utf8') !== readFileSync(path.join(pkg, 'full/preflight.js'), 'utf8')) {
+    throw new Error('the header-only and full engine builds produced different JS glue; www/preflight.js assumes one');
   }
   // Briefs: the presets the page offers (index.json lists them in display order).
   const briefsOut = path.join(pkg, 'briefs');
@@ -30,7 +44,7 @@ export function build({ quiet = false } = {}) {
     if (f.endsWith('.json')) copyFileSync(path.join(root, 'briefs', f), path.join(briefsOut, f));
   }
   const sizes = {};
-  for (const f of ['preflight_bg.wasm', 'preflight.js']) {
+  for (const f of ['preflight_bg.wasm', 'preflight.js', 'full/preflight_bg.wasm']) {
     const bytes = readFileSync(path.join(pkg, f));
     sizes[f] = { bytes: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
   }

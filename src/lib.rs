@@ -83,8 +83,17 @@ fn analyze_pixels(
             format.name()
         ));
     }
-    let bytes = reader.read_vec(0, reader.len(), MAX_PIXEL_FILE_BYTES, "the image file").map_err(|e| e.to_string())?;
-    pixels::analysis::analyze(&bytes, needs, &pixels::DecodeOptions::default()).map_err(|e| e.to_string())
+    #[cfg(feature = "pixels")]
+    {
+        let bytes =
+            reader.read_vec(0, reader.len(), MAX_PIXEL_FILE_BYTES, "the image file").map_err(|e| e.to_string())?;
+        pixels::analysis::analyze(&bytes, needs, &pixels::DecodeOptions::default()).map_err(|e| e.to_string())
+    }
+    #[cfg(not(feature = "pixels"))]
+    {
+        let _ = (reader, needs);
+        Err("this build of the engine has no pixel decoders (header checks only)".into())
+    }
 }
 
 /// [`check`], also returning the pixel analysis (the browser draws overlays from it).

@@ -85,6 +85,18 @@ impl Engine {
             .map_err(|errors| JsError::new(&errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")))
     }
 
+    /// Whether this brief has pixel rules (the page then loads the engine build with decoders).
+    #[wasm_bindgen(getter, js_name = needsPixels)]
+    pub fn needs_pixels(&self) -> bool {
+        self.brief.rules.pixel_needs().any()
+    }
+
+    /// Whether this build can decode pixels (`false` in the small header-only build).
+    #[wasm_bindgen(getter, js_name = hasPixels)]
+    pub fn has_pixels(&self) -> bool {
+        cfg!(feature = "pixels")
+    }
+
     /// The brief's display name.
     #[wasm_bindgen(getter)]
     pub fn name(&self) -> String {

@@ -9,7 +9,7 @@
 // worker: after `ready` resolves, checking files never touches the network. Files are passed
 // to workers by reference (structured clone of a File is a handle, not a copy) one at a time,
 // and each worker reads only the byte ranges the parsers ask for.
-import init, { validateBrief, version } from './pkg/preflight.js';
+import init, { Engine, validateBrief, version } from './pkg/preflight.js';
 
 /**
  * @typedef {'pass'|'warn'|'fail'|'error'} Verdict
@@ -40,6 +40,7 @@ import init, { validateBrief, version } from './pkg/preflight.js';
  *   brief?: object|string,
  *   workers?: number,
  *   wasmUrl?: string|URL,
+ *   fullWasmUrl?: string|URL,
  *   timeoutMs?: number,
  *   onReady?: (info: ReadyInfo) => void,
  * }} PreflightOptions
@@ -133,10 +134,23 @@ async function compile(url) {
  * @param {PreflightOptions} [options]
  * @returns {Preflight}
  */
-export function createPreflight({ brief = DEFAULT_BRIEF, workers, wasmUrl, timeoutMs = 60_000, onReady } = {}) {
+export function createPreflight({ brief = DEFAULT_BRIEF, workers, wasmUrl, fullWasmUrl, timeoutMs = 60_000, onReady } = {}) {
   const size = Math.max(1, Math.floor(workers ?? Math.min(navigator.hardwareConcurrency || 2, 4)));
   const workerUrl = new URL('./worker.js', import.meta.url);
-  /** @type {WebAssembly.Module} */ let module;
+  // Two builds of one engine (same JS glue): the small header-only one, always loaded, and the
+  // one with pixel decoders (~3× larger), fetched the first time a brief has pixel rules.
+  /** @type {WebAssembly.Module} */ let lite;
+  /** @type {Promise<WebAssembly.Module>|null} */ let fullPromise = null;
+  /** @type {WebAssembly.Module} */ let module;      // what new workers get
+  const fullModule = () => (fullPromise ??= compile(fullWasmUrl ?? new URL('./pkg/full/preflight_bg.wasm', import.meta.url)));
+  /** The build a brief needs (falls back to the small one if the big one cannot load). */
+  async function moduleFor(/** @type {string} */ json) {
+    const e = new Engine(json);
+    const pixels = e.needsPixels;
+    e.free();
+    if (!pixels) return lite;
+    try { return await fullModule(); } catch { fullPromise = null; return lite; }
+  }
   let current = /** @type {{ json: string, brief: any } | null} */ (null);
   let ver = '';
   let terminated = false;
@@ -146,7 +160,7 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, wasmUrl, timeo
    * @typedef {{ id: number, file: Blob, name: string, index: number, thumb: number, batch: Batch, reported: boolean }} Job
    * @typedef {{ onReport?: Function, onThumbnail?: Function, results: Report[], left: number,
    *   resolve: Function, reject: Function, aborted: boolean }} Batch
-   * @typedef {{ w: Worker, job: Job|null, timer: any, ready: Promise<void>, live: boolean, dead?: boolean }} Slot
+   * @typedef {{ w: Worker, job: Job|null, timer: any, ready: Promise<void>, live: boolean, dead?: boolean, module?: WebAssembly.Module }} Slot
    */
   /** @type {Job[]} */ const queue = [];
   /** @type {Slot[]} */ const slots = [];
@@ -195,6 +209,7 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, wasmUrl, timeo
             } else m.bitmap.close();
           }
           slot.job = null;
+          if (slot.module !== module) { replace(slot, null); return; }   // the brief switched engine builds
           pump();
         }
       };
@@ -202,6 +217,7 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, wasmUrl, timeo
       w.onmessageerror = () => broken('the file could not be passed to the checker');
     });
     slot.ready.catch(() => {});
+    slot.module = module;
     w.postMessage({ type: 'init', module, brief: current?.json });
   }
 
@@ -235,10 +251,11 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, wasmUrl, timeo
 
   const ready = (async () => {
     const url = wasmUrl ?? new URL('./pkg/preflight_bg.wasm', import.meta.url);
-    module = await compile(url);
-    await init({ module_or_path: module });       // main-thread instance: brief validation, version
+    lite = await compile(url);
+    await init({ module_or_path: lite });         // main-thread instance: brief validation, version
     ver = version();
     current = normaliseBrief(brief);
+    module = await moduleFor(current.json);
     for (let i = 0; i < size; i++) { const slot = /** @type {Slot} */ ({}); slots.push(slot); spawn(slot); }
     const started = await Promise.allSettled(slots.map((s) => s.ready));
     const failed = started.find((s) => s.status === 'rejected');
@@ -285,7 +302,15 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, wasmUrl, timeo
     async setBrief(next) {
       await ready;
       const b = normaliseBrief(next);    // throws on problems; the current brief stays
+      const needed = await moduleFor(b.json);
       current = b;
+      if (needed !== module) {
+        // Another engine build: idle workers restart with it now, busy ones after their file.
+        module = needed;
+        for (const slot of slots) if (!slot.job && !slot.dead) replace(slot, null);
+        await Promise.allSettled(slots.map((s) => s.ready));
+        return String(b.brief.name ?? '');
+      }
       // Workers handle messages in order: every check posted after this uses the new brief.
       for (const slot of slots) slot.w.postMessage({ type: 'brief', brief: b.json });
       return String(b.brief.name ?? '');
