@@ -79,7 +79,7 @@ fn analyze_pixels(
     };
     if !pixels_decodable(format) {
         return Err(format!(
-            "preflight cannot decode {} pixels yet; export a JPEG, PNG or TIFF copy to have them checked",
+            "pixel checks are unavailable for {} files here (preflight has no decoder for them and none was supplied); export a JPEG, PNG or TIFF copy to have them checked",
             format.name()
         ));
     }
@@ -96,8 +96,29 @@ fn analyze_pixels(
     }
 }
 
+/// Pixels decoded outside preflight: 8-bit RGBA, row-major (a browser's `getImageData`).
+#[derive(Debug, Clone, Copy)]
+pub struct DecodedRgba<'a> {
+    pub rgba: &'a [u8],
+    pub width: u32,
+    pub height: u32,
+}
+
 /// [`check`], also returning the pixel analysis (the browser draws overlays from it).
 pub fn check_detailed(src: &mut dyn ByteSource, file_name: &str, brief: &Brief, ctx: &Context) -> Checked {
+    check_with_decoded(src, file_name, brief, ctx, None)
+}
+
+/// [`check_detailed`] with pixels the caller decoded, for formats preflight has no decoder for
+/// (the browser's AVIF, Safari's HEIC). They replace preflight's own decode only when that is
+/// unavailable for the file's format; the `pixels` finding says the browser decoded them.
+pub fn check_with_decoded(
+    src: &mut dyn ByteSource,
+    file_name: &str,
+    brief: &Brief,
+    ctx: &Context,
+    decoded: Option<DecodedRgba<'_>>,
+) -> Checked {
     let file_size = src.len();
     let mut reader = Reader::new(src);
     let mut report = Report {
@@ -130,7 +151,19 @@ pub fn check_detailed(src: &mut dyn ByteSource, file_name: &str, brief: &Brief, 
             let needs = brief.rules.pixel_needs();
             let mut unavailable = None;
             if needs.any() {
-                match analyze_pixels(&mut reader, &p, needs) {
+                let own = p.format.is_some_and(pixels_decodable);
+                let result = match decoded {
+                    Some(d) if !own => pixels::analysis::analyze_rgba(
+                        d.rgba,
+                        d.width,
+                        d.height,
+                        needs,
+                        &pixels::DecodeOptions::default(),
+                    )
+                    .map_err(|e| e.to_string()),
+                    _ => analyze_pixels(&mut reader, &p, needs),
+                };
+                match result {
                     Ok(a) => analysis = Some(a),
                     Err(why) => unavailable = Some(why),
                 }

@@ -8,7 +8,7 @@ use wasm_bindgen::prelude::*;
 use crate::brief::Brief;
 use crate::pixels::analysis::PixelAnalysis;
 use crate::source::ByteSource;
-use crate::{Context, check_detailed};
+use crate::{Checked, Context, DecodedRgba, check_with_decoded};
 
 /// A `Blob` (or `File`) read synchronously, block by block.
 struct BlobSource {
@@ -112,12 +112,38 @@ impl Engine {
     /// base64, one byte per pixel (bit 0 blown, bit 1 crushed), ≤ 320 px on its longer side;
     /// `scores` are per-tile Laplacian variances, row-major; a tile ≥ `in_focus` is in focus.
     pub fn check(&self, blob: web_sys::Blob, name: &str, now_ms: f64) -> Result<String, JsError> {
+        self.run(blob, name, now_ms, None)
+    }
+
+    /// Like `check`, with pixels the browser decoded (8-bit RGBA from `getImageData`) for a
+    /// format preflight has no decoder for (AVIF; HEIC in Safari). Ignored for formats preflight
+    /// decodes itself, so reports stay identical to the CLI's wherever the CLI can decode.
+    #[wasm_bindgen(js_name = checkDecoded)]
+    pub fn check_decoded(
+        &self,
+        blob: web_sys::Blob,
+        name: &str,
+        now_ms: f64,
+        rgba: &[u8],
+        width: u32,
+        height: u32,
+    ) -> Result<String, JsError> {
+        self.run(blob, name, now_ms, Some(DecodedRgba { rgba, width, height }))
+    }
+
+    fn run(
+        &self,
+        blob: web_sys::Blob,
+        name: &str,
+        now_ms: f64,
+        decoded: Option<DecodedRgba<'_>>,
+    ) -> Result<String, JsError> {
         let reader = web_sys::FileReaderSync::new()
             .map_err(|_| JsError::new("FileReaderSync is unavailable: run preflight in a Web Worker"))?;
         let len = blob.size() as u64;
         let mut src = BlobSource { blob, reader, len };
         let ctx = Context { now_unix_s: now_ms.is_finite().then(|| (now_ms / 1000.0).floor() as i64) };
-        let c = check_detailed(&mut src, name, &self.brief, &ctx);
+        let c: Checked = check_with_decoded(&mut src, name, &self.brief, &ctx, decoded);
         Ok(format!(
             "{{\"report\":{},\"io\":{},\"overlay\":{}}}",
             c.report.to_json(),

@@ -129,3 +129,33 @@ fn header_only_briefs_never_decode() {
     assert!(r.pixels.is_none());
     assert!(io.bytes_read < 200_000, "read {} of {}", io.bytes_read, io.file_size);
 }
+
+#[test]
+fn pixels_decoded_elsewhere_fill_in_only_for_formats_preflight_cannot_decode() {
+    let brief = Brief::parse(BRIEF).unwrap();
+    // A flat mid-grey 64×48 RGBA frame, as a browser's getImageData would hand it over.
+    let rgba: Vec<u8> = std::iter::repeat_n([128u8, 128, 128, 255], 64 * 48).flatten().collect();
+    let decoded = preflight::DecodedRgba { rgba: &rgba, width: 64, height: 48 };
+
+    let avif = common::corpus_dir().join("metadata/exifr__Irvine_CA.avif");
+    let mut src = FileSource::open(&avif).unwrap();
+    let c = preflight::check_with_decoded(&mut src, "a.avif", &brief, &Default::default(), Some(decoded));
+    let r = c.report;
+    assert_eq!(verdict(&r, "pixels"), Verdict::Pass);
+    assert!(r.findings.iter().any(|f| f.check == "pixels" && f.message.contains("browser decoded")));
+    assert_eq!(r.pixels.as_ref().unwrap().analysed, "browser_decode");
+    assert_eq!(verdict(&r, "information.entropy"), Verdict::Fail, "the flat frame we supplied was measured");
+
+    // For a JPEG, preflight's own decode wins: the report stays what the CLI says.
+    let jpeg = common::corpus_dir().join("metadata/exifr__door-knocker.jpg");
+    let mut src = FileSource::open(&jpeg).unwrap();
+    let c = preflight::check_with_decoded(&mut src, "d.jpg", &brief, &Default::default(), Some(decoded));
+    assert_eq!(c.report.pixels.as_ref().unwrap().analysed, "image");
+    assert_eq!(verdict(&c.report, "information.entropy"), Verdict::Pass);
+
+    // A wrong buffer size is refused, not trusted.
+    let mut src = FileSource::open(&avif).unwrap();
+    let bad = preflight::DecodedRgba { rgba: &rgba[..100], width: 64, height: 48 };
+    let c = preflight::check_with_decoded(&mut src, "a.avif", &brief, &Default::default(), Some(bad));
+    assert_eq!(verdict(&c.report, "pixels"), Verdict::Warn);
+}

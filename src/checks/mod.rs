@@ -49,7 +49,7 @@ pub mod upsampling;
 
 use crate::brief::json::Obj;
 use crate::metadata::Metadata;
-use crate::pixels::analysis::{Needs, PixelAnalysis};
+use crate::pixels::analysis::{Decoder, Needs, PixelAnalysis};
 use crate::pixels::decode::Origin;
 use crate::probe::Probe;
 use crate::report::{Finding, Verdict};
@@ -221,6 +221,10 @@ fn pixels(ev: &Evidence<'_>, out: &mut Vec<Finding>) {
         (Some(p), _) => {
             let depth = format!("{}-bit", p.bit_depth);
             let (measured, message) = match p.origin {
+                Origin::Image if p.decoded_by == Decoder::Browser => (
+                    format!("{} × {} px, browser-decoded", p.width, p.height),
+                    "preflight has no decoder for this format, so the browser decoded it (8 bits per channel) for the pixel checks; the command line cannot re-check these.".to_string(),
+                ),
                 Origin::Image => (
                     format!("{} × {} px, {depth}", p.width, p.height),
                     "Pixel checks ran on the full-resolution image.".to_string(),
@@ -383,6 +387,7 @@ pub(crate) mod test_support {
             let clip = ChannelClip { blown_pct: 0.1, crushed_pct: 0.1 };
             self.pixels.get_or_insert_with(|| PixelAnalysis {
                 origin: Origin::Image,
+                decoded_by: Decoder::Preflight,
                 width: 6000,
                 height: 4000,
                 bit_depth: 8,

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::decode::{DecodeError, DecodeOptions, Origin, decode};
 use super::exposure::{self, ClipThresholds, Exposure};
-use super::raster::Samples;
+use super::raster::{Raster, Samples, downscale_box};
 use super::sharpness::{self, Sharpness, SharpnessOptions};
 use super::stats::{self, Grayscale, Noise, Upsampling};
 
@@ -62,10 +62,20 @@ impl ClipMask {
     }
 }
 
+/// Who decoded the pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decoder {
+    /// preflight's own decoders (same result in the CLI and the browser).
+    Preflight,
+    /// The browser's decoder, for a format preflight cannot decode (8-bit RGBA).
+    Browser,
+}
+
 /// What the measures found.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PixelAnalysis {
     pub origin: Origin,
+    pub decoded_by: Decoder,
     /// Size of the analysed image (for a raw file: of its embedded preview).
     pub width: u32,
     pub height: u32,
@@ -83,28 +93,73 @@ pub struct PixelAnalysis {
 /// Decodes `bytes` and runs the measures in `needs`.
 pub fn analyze(bytes: &[u8], needs: Needs, opts: &DecodeOptions) -> Result<PixelAnalysis, DecodeError> {
     let d = decode(bytes, opts)?;
+    Ok(measure(&d.luma, &d.preview, d.origin, d.source_bit_depth, d.source_channels, needs))
+}
+
+/// Runs the measures on pixels someone else decoded: 8-bit RGBA, row-major (what a browser's
+/// `getImageData` gives for formats preflight has no decoder for, such as AVIF, or HEIC in
+/// Safari). Alpha is ignored. The pixel limit is checked before anything is allocated.
+///
+/// # Allocations
+/// A full-resolution luma copy (1 byte per pixel) and the preview.
+pub fn analyze_rgba(
+    rgba: &[u8],
+    width: u32,
+    height: u32,
+    needs: Needs,
+    opts: &DecodeOptions,
+) -> Result<PixelAnalysis, DecodeError> {
+    if width == 0 || height == 0 {
+        return Err(DecodeError::Corrupt(format!("zero image size {width}×{height}")));
+    }
+    if width as u64 * height as u64 > opts.max_pixels {
+        return Err(DecodeError::TooLarge { width, height, max_pixels: opts.max_pixels });
+    }
+    let n = width as usize * height as usize;
+    if rgba.len() != n * 4 {
+        return Err(DecodeError::Corrupt(format!("{} bytes of RGBA for {width}×{height}", rgba.len())));
+    }
+    let rgb: Vec<u8> = rgba.chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]).collect();
+    let full = Raster::new_u8(width, height, 3, rgb);
+    let preview = downscale_box(&full, opts.preview_max_side);
+    let luma = full.to_luma();
+    drop(full);
+    let mut a = measure(&luma, &preview, Origin::Image, 8, 3, needs);
+    a.decoded_by = Decoder::Browser;
+    Ok(a)
+}
+
+/// The measures themselves, on a full-resolution luma and a preview.
+fn measure(
+    luma: &Raster,
+    preview: &Raster,
+    origin: Origin,
+    bit_depth: u8,
+    channels: u8,
+    needs: Needs,
+) -> PixelAnalysis {
     let clip = ClipThresholds::default();
     let (exposure, clip_mask) = if needs.exposure {
-        let e = exposure::measure(&d.preview, &clip);
-        (Some(e), Some(clip_mask(&d.preview, &clip)))
+        (Some(exposure::measure(preview, &clip)), Some(clip_mask(preview, &clip)))
     } else {
         (None, None)
     };
     let tile = SharpnessOptions::default().tile;
-    Ok(PixelAnalysis {
-        origin: d.origin,
-        width: d.width,
-        height: d.height,
-        bit_depth: d.source_bit_depth,
-        channels: d.source_channels,
+    PixelAnalysis {
+        origin,
+        decoded_by: Decoder::Preflight,
+        width: luma.width,
+        height: luma.height,
+        bit_depth,
+        channels,
         exposure,
         clip_mask,
-        sharpness: needs.sharpness.then(|| sharpness::measure(&d.luma, &SharpnessOptions::default())),
-        entropy_bits: needs.information.then(|| stats::entropy(&d.luma)),
-        grayscale: needs.information.then(|| stats::grayscale(&d.preview)),
-        noise: needs.noise.then(|| stats::noise(&d.luma, tile)),
-        upsampling: needs.upsampling.then(|| stats::upsampling(&d.luma, tile)),
-    })
+        sharpness: needs.sharpness.then(|| sharpness::measure(luma, &SharpnessOptions::default())),
+        entropy_bits: needs.information.then(|| stats::entropy(luma)),
+        grayscale: needs.information.then(|| stats::grayscale(preview)),
+        noise: needs.noise.then(|| stats::noise(luma, tile)),
+        upsampling: needs.upsampling.then(|| stats::upsampling(luma, tile)),
+    }
 }
 
 fn clip_mask(preview: &super::raster::Raster, t: &ClipThresholds) -> ClipMask {
@@ -129,7 +184,8 @@ fn clip_mask(preview: &super::raster::Raster, t: &ClipThresholds) -> ClipMask {
 /// (null when not measured) so manifests have stable columns.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, Default)]
 pub struct PixelSummary {
-    /// `"image"` or `"embedded_preview"` (a raw file's largest JPEG preview).
+    /// `"image"`, `"embedded_preview"` (a raw file's largest JPEG preview) or `"browser_decode"`
+    /// (the browser decoded a format preflight cannot, e.g. AVIF; 8-bit).
     pub analysed: String,
     pub width: u32,
     pub height: u32,
@@ -165,9 +221,10 @@ impl PixelAnalysis {
         let e = self.exposure.as_ref();
         let s = self.sharpness.as_ref();
         PixelSummary {
-            analysed: match self.origin {
-                Origin::Image => "image".into(),
-                Origin::EmbeddedPreview { .. } => "embedded_preview".into(),
+            analysed: match (self.decoded_by, self.origin) {
+                (Decoder::Browser, _) => "browser_decode".into(),
+                (_, Origin::Image) => "image".into(),
+                (_, Origin::EmbeddedPreview { .. }) => "embedded_preview".into(),
             },
             width: self.width,
             height: self.height,
