@@ -106,9 +106,12 @@ export function paintFocus(ov, orientation, size) {
   return canvas;
 }
 
-/** In focus: green, α .38–.62 with sharpness; below: red, α .12 (just under) → .6 (flat). */
+/**
+ * In focus: green, α .28 → .5 as sharpness rises a decade above the threshold (the photo stays
+ * readable under it); below: red, α .1 just under the threshold → .55 for flat tiles.
+ */
 export function focusColour(/** @type {number} */ score, /** @type {number} */ threshold) {
   const q = Math.log10(Math.max(score, threshold / 1000) / threshold);   // 0 at the threshold, −3 flat
-  if (q >= 0) return `rgba(22, 190, 90, ${(0.38 + 0.24 * Math.min(q, 1)).toFixed(3)})`;
-  return `rgba(235, 40, 50, ${(0.12 + 0.48 * Math.min(-q / 1.5, 1)).toFixed(3)})`;
+  if (q >= 0) return `rgba(22, 190, 90, ${(0.28 + 0.22 * Math.min(q, 1)).toFixed(3)})`;
+  return `rgba(235, 40, 50, ${(0.1 + 0.45 * Math.min(-q / 1.5, 1)).toFixed(3)})`;
 }

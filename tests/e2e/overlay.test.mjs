@@ -69,6 +69,24 @@ test('overlays: clipping shown where highlights clip, focus map where sharpness 
   assert.ok(clip.h > clip.w, `clip layer rotated to portrait: ${clip.w} × ${clip.h}`);
   assert.ok(clip.img && Math.abs(clip.w / clip.h - clip.img.w / clip.img.h) < 0.02,
     `layer and thumbnail share one aspect ratio: ${clip.w}×${clip.h} vs ${clip.img?.w}×${clip.img?.h}`);
+  // Where the layer is red, the thumbnail under it is near white (same orientation, same place).
+  const under = await page.$eval(`${card(HDR)} .card__thumb`, (thumb) => {
+    const ov = /** @type {HTMLCanvasElement} */ (thumb.querySelector('.ov--clip'));
+    const img = /** @type {HTMLCanvasElement} */ (thumb.querySelector('.card__img'));
+    const m = /** @type {CanvasRenderingContext2D} */ (ov.getContext('2d')).getImageData(0, 0, ov.width, ov.height).data;
+    // The thumbnail resampled to the layer's size, to compare pixel for pixel.
+    const c = document.createElement('canvas'); c.width = ov.width; c.height = ov.height;
+    const ctx = /** @type {CanvasRenderingContext2D} */ (c.getContext('2d'));
+    ctx.drawImage(img, 0, 0, c.width, c.height);
+    const t = ctx.getImageData(0, 0, c.width, c.height).data;
+    let inSum = 0, inN = 0, outSum = 0, outN = 0;
+    for (let i = 0; i < m.length; i += 4) {
+      const y = 0.2126 * t[i] + 0.7152 * t[i + 1] + 0.0722 * t[i + 2];
+      if (m[i + 3] > 0) { inSum += y; inN++; } else { outSum += y; outN++; }
+    }
+    return { blown: inSum / inN, rest: outSum / outN };
+  });
+  assert.ok(under.blown > 200 && under.blown > under.rest + 60, `red lies over the bright lamps: ${JSON.stringify(under)}`);
   assert.equal(await page.$eval(`${card(HDR)} .card__pixels`, (el) => el.textContent), '11 % blown · sharpest 712 · σ 0.6');
 
   // Toggle by click, then by keyboard: aria-pressed and the layer follow.
@@ -108,8 +126,11 @@ test('overlays: clipping shown where highlights clip, focus map where sharpness 
   const flatMap = await readLayer(page, FLAT, 'focus');
   assert.ok(flatMap.red > flatMap.painted * 0.9 && flatMap.green === 0, `out-of-focus tiles in red: ${JSON.stringify(flatMap)}`);
 
-  // A screenshot of the three cards, to look at.
-  await page.locator(`${card(SHARP)} .ovbtn[data-layer="focus"]`).click();   // show a green map too
+  // A screenshot of the three cards, to look at: clipping on the HDR frame, a green map on the
+  // sharp photo, the red map on the flat one.
+  await hdrFocus.click();
+  assert.equal(await hdrFocus.getAttribute('aria-pressed'), 'false');
+  await sharpFocus.click();
   await page.mouse.move(0, 0);
   await page.evaluate(() => document.getElementById('results')?.scrollIntoView());
   await page.waitForTimeout(150);
@@ -129,6 +150,7 @@ test('overlays: none without pixel rules, and re-checking under another brief dr
   await dropFiles(page, await corpusFiles([`metadata/${HDR}`]));
   await waitAllChecked(page, 1, 60_000);
   await page.waitForSelector(`${card(HDR)} .ovbtn[aria-pressed="true"]`);
+  await page.waitForSelector(`${card(HDR)} .card__img`, { timeout: 20_000 });
   // A brief without pixel rules: no overlay, no toggles, no pixel facts.
   await page.locator('#brief-file').setInputFiles({ name: 'meta.json', mimeType: 'application/json',
     buffer: Buffer.from(JSON.stringify({ preflight_brief: 1, name: 'Metadata only', checks: {} })) });
@@ -138,6 +160,7 @@ test('overlays: none without pixel rules, and re-checking under another brief dr
   assert.equal(await page.locator(`${card(HDR)} .card__tools`).isHidden(), true);
   assert.equal(await page.locator(`${card(HDR)} .card__pixels`).textContent(), '');
   assert.equal(await page.locator(`${card(HDR)} .card__img`).count(), 1, 'the preview itself stays');
+  assert.equal(await page.locator(`${card(HDR)} .card__ph`).count(), 0, 'no placeholder over a real preview');
   assert.deepEqual(errors, []);
   await page.close();
 });
