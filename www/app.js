@@ -1,9 +1,17 @@
 // The page: brief selector, drop zone, one card per file. All checking goes through preflight.js.
 import { createPreflight, summarize } from './preflight.js';
 import { strings as S } from './strings.js';
+import { paintClip, paintFocus, displayed } from './overlay.js';
 
 /** @typedef {import('./preflight.js').Report} Report */
-/** @typedef {{ file: File, name: string, report: Report|null, card: HTMLElement|null, thumbed: boolean, bitmap: ImageBitmap|null }} Entry */
+/** @typedef {import('./preflight.js').Overlay} Overlay */
+/**
+ * One overlay layer on a card's preview: painted on first show, then kept (the canvas is the cache).
+ * @typedef {{ on: boolean, canvas: HTMLCanvasElement|null }} Layer
+ * @typedef {{ data: Overlay, orientation: number|null, clip: Layer|null, focus: Layer|null, built: boolean }} CardOverlay
+ * @typedef {{ file: File, name: string, report: Report|null, card: HTMLElement|null, thumbed: boolean,
+ *   bitmap: ImageBitmap|null, overlay: CardOverlay|null }} Entry
+ */
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const els = {
@@ -17,6 +25,8 @@ const els = {
 const VERDICTS = /** @type {const} */ (['fail', 'error', 'warn', 'pass']);
 const DECODABLE = new Set(['JPEG', 'PNG', 'WEBP', 'AVIF', 'GIF', 'BMP']);
 const THUMB = Math.round(120 * Math.min(window.devicePixelRatio || 1, 2.5));
+/** Longer side of the focus-map layer (tiles are coarse; this keeps the hairlines between them crisp). */
+const FOCUS_SIZE = Math.max(THUMB, 240);
 
 for (const el of document.querySelectorAll('[data-s]')) {
   const v = S[/** @type {keyof S} */ (/** @type {HTMLElement} */ (el).dataset.s)];
@@ -89,11 +99,12 @@ function createCard(e) {
     slash >= 0 ? h('span', { class: 'card__dir' }, ...breakable(e.name.slice(0, slash + 1))) : null, ...breakable(e.name.slice(slash + 1)));
   const thumb = h('div', { class: 'card__thumb' }, h('span', { class: 'fmt', text: extOf(e.name) || '?' }));
   const card = h('li', { class: 'card', 'data-verdict': 'pending', 'data-file': e.name, 'aria-busy': 'true' },
-    thumb,
+    h('div', { class: 'card__media' }, thumb, h('div', { class: 'card__tools', role: 'group', 'aria-label': S.overlayGroup, hidden: true })),
     h('div', { class: 'card__main' },
       h('div', { class: 'card__head' }, nameEl, badge('pending', 'card__verdict')),
       h('p', { class: 'card__facts', text: S.checking }),
-      h('p', { class: 'card__meta' })),
+      h('p', { class: 'card__meta' }),
+      h('p', { class: 'card__pixels' })),
     h('div', { class: 'card__findings' }));
   e.card = card;
   return card;
@@ -112,11 +123,114 @@ function findingEl(f) {
       h('p', { class: 'finding__msg', text: f.message }), dl));
 }
 
+// ───────────────────────────── overlays ─────────────────────────────
+const LAYERS = /** @type {const} */ (['clip', 'focus']);
+const badVerdict = (/** @type {string} */ v) => v === 'fail' || v === 'warn';
+
+/**
+ * Keeps the overlay of a fresh report. Shown at once: clipping when highlights/shadows warn or
+ * fail, the focus map when a sharpness check fails; the rest stays one click away.
+ * @param {Entry} e @param {Overlay|null|undefined} data
+ */
+function setOverlay(e, data) {
+  const r = e.report;
+  if (!data || !r || (!data.clip && !data.focus)) { e.overlay = null; return; }
+  const f = r.findings;
+  const clipOn = f.some((x) => (x.check === 'exposure.highlights' || x.check === 'exposure.shadows') && badVerdict(x.verdict));
+  const focusOn = f.some((x) => (x.check === 'sharpness' || x.check.startsWith('sharpness.')) && x.verdict === 'fail');
+  e.overlay = {
+    data, orientation: r.metadata?.orientation ?? null, built: false,
+    clip: data.clip ? { on: clipOn, canvas: null } : null,
+    focus: data.focus ? { on: focusOn, canvas: null } : null,
+  };
+}
+
+/** Paints a layer the first time it is shown (then drops the mask's base64). @param {CardOverlay} ov @param {'clip'|'focus'} kind */
+function layerCanvas(ov, kind) {
+  const layer = /** @type {Layer} */ (ov[kind]);
+  if (!layer.canvas) {
+    const canvas = kind === 'clip' ? paintClip(ov.data, ov.orientation) : paintFocus(ov.data, ov.orientation, FOCUS_SIZE);
+    if (kind === 'clip' && ov.data.clip) ov.data.clip.mask = '';
+    if (!canvas) return null;
+    canvas.className = `ov ov--${kind}`;
+    canvas.setAttribute('aria-hidden', 'true');
+    layer.canvas = canvas;
+  }
+  return layer.canvas;
+}
+
+/** Shows or hides one layer over the preview and syncs its toggle. @param {Entry} e @param {'clip'|'focus'} kind */
+function applyLayer(e, kind) {
+  const ov = e.overlay, layer = ov?.[kind], card = e.card;
+  if (!ov || !layer || !card) return;
+  const thumb = /** @type {HTMLElement} */ (card.querySelector('.card__thumb'));
+  if (layer.on) {
+    const canvas = layerCanvas(ov, kind);
+    if (canvas && canvas.parentElement !== thumb) {
+      // Clipping above the focus map when both are on.
+      const before = kind === 'focus' ? thumb.querySelector('.ov--clip') : null;
+      thumb.insertBefore(canvas, before);
+    }
+    if (canvas) canvas.hidden = false;
+  } else if (layer.canvas) layer.canvas.hidden = true;
+  card.querySelector(`.ovbtn[data-layer="${kind}"]`)?.setAttribute('aria-pressed', String(layer.on));
+  card.dataset[kind === 'clip' ? 'clipShown' : 'focusShown'] = String(layer.on);
+}
+
+/** (Re)builds a card's overlay toggles and layers after a new report. @param {Entry} e @param {HTMLElement} thumb @param {HTMLElement} tools */
+function buildOverlay(e, thumb, tools) {
+  for (const old of thumb.querySelectorAll('.ov')) old.remove();
+  const ov = e.overlay;
+  tools.hidden = !ov;
+  delete e.card?.dataset.clipShown;
+  delete e.card?.dataset.focusShown;
+  if (!ov) { tools.replaceChildren(); return; }
+  ov.built = true;
+  tools.replaceChildren(...LAYERS.filter((k) => ov[k]).map((kind) => {
+    const btn = h('button', { type: 'button', class: `ovbtn ovbtn--${kind}`, 'data-layer': kind,
+      'aria-pressed': String(/** @type {Layer} */ (ov[kind]).on), title: S.overlayHelp[kind] },
+      h('span', { class: 'ovbtn__swatch', 'aria-hidden': 'true' }), S.overlayToggle[kind]);
+    btn.addEventListener('click', () => {
+      const layer = e.overlay?.[kind];
+      if (!layer) return;
+      layer.on = !layer.on;
+      applyLayer(e, kind);
+    });
+    return btn;
+  }));
+  for (const kind of LAYERS) applyLayer(e, kind);
+}
+
+/** A neutral stand-in of the image's displayed aspect ratio, for overlays on files without a preview. @param {CardOverlay} ov */
+function placeholder(ov) {
+  const d = displayed(ov.data.width, ov.data.height, ov.orientation);
+  const k = FOCUS_SIZE / Math.max(d.width, d.height, 1);
+  const c = /** @type {HTMLCanvasElement} */ (h('canvas', { class: 'card__ph', 'aria-hidden': 'true' }));
+  c.width = Math.max(1, Math.round(d.width * k)); c.height = Math.max(1, Math.round(d.height * k));
+  // Painted, not a CSS background: only the image's own rectangle (object-fit: contain) is shaded.
+  const ctx = /** @type {CanvasRenderingContext2D} */ (c.getContext('2d'));
+  ctx.fillStyle = '#d5dae1';
+  ctx.fillRect(0, 0, c.width, c.height);
+  ctx.strokeStyle = '#c9cfd8';
+  ctx.lineWidth = 4;
+  ctx.beginPath();
+  for (let x = -c.height; x < c.width; x += 12) { ctx.moveTo(x, c.height); ctx.lineTo(x + c.height, 0); }
+  ctx.stroke();
+  return c;
+}
+
+/** Replaces what is under the overlay layers (image, placeholder, format label), keeping the layers. @param {HTMLElement} thumb @param {...(Node|null|false)} nodes */
+function setBase(thumb, ...nodes) {
+  for (const el of [...thumb.children]) if (!el.classList.contains('ov')) el.remove();
+  thumb.prepend(...nodes.filter((n) => !!n));
+}
+
 /** @param {Entry} e */
 function renderCard(e) {
   const card = e.card ?? createCard(e);
   const r = e.report;
-  const [thumb, main, findings] = /** @type {HTMLElement[]} */ ([...card.children]);
+  const [media, main, findings] = /** @type {HTMLElement[]} */ ([...card.children]);
+  const [thumb, tools] = /** @type {HTMLElement[]} */ ([...media.children]);
   const verdict = r ? r.verdict : 'pending';
   card.dataset.verdict = verdict;
   card.toggleAttribute('aria-busy', !r);
@@ -124,18 +238,27 @@ function renderCard(e) {
   main.querySelector('.card__verdict')?.replaceWith(badge(verdict, 'card__verdict'));
   /** @type {HTMLElement} */ (main.querySelector('.card__facts')).textContent = r ? facts(r) : S.checking;
   /** @type {HTMLElement} */ (main.querySelector('.card__meta')).textContent = r ? cameraLine(r.metadata) : '';
+  const px = /** @type {HTMLElement} */ (main.querySelector('.card__pixels'));
+  px.textContent = r?.pixels ? S.pixelFacts(r.pixels) : '';
+  if (r?.pixels) px.title = S.pixelDetails(r.pixels); else px.removeAttribute('title');
   if (e.bitmap) {
-    const canvas = /** @type {HTMLCanvasElement} */ (h('canvas', { role: 'img', 'aria-label': S.thumbAlt(e.name) }));
+    const canvas = /** @type {HTMLCanvasElement} */ (h('canvas', { class: 'card__img', role: 'img', 'aria-label': S.thumbAlt(e.name) }));
     canvas.width = e.bitmap.width; canvas.height = e.bitmap.height;
-    /** @type {ImageBitmapRenderingContext} */ (canvas.getContext('bitmaprenderer')).transferFromImageBitmap(e.bitmap);
+    // drawImage, not a 'bitmaprenderer' transfer: Chromium's transfer shows the bitmap's pixels
+    // as stored, ignoring the EXIF rotation createImageBitmap applied (orientation 5–8 came out
+    // sideways and squashed); drawImage honours it, so the preview and overlays line up.
+    /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d')).drawImage(e.bitmap, 0, 0);
+    e.bitmap.close();
     e.bitmap = null;
-    thumb.replaceChildren(canvas);
+    setBase(thumb, canvas);
     thumb.classList.add('has-image');
   } else if (r && !thumb.classList.contains('has-image')) {
     const label = r.format ?? (extOf(e.name) || '?');
-    fill(thumb, h('span', { class: 'fmt', text: label }),
+    setBase(thumb, e.overlay ? placeholder(e.overlay) : null, h('span', { class: 'fmt', text: label }),
       !DECODABLE.has(r.format ?? '') ? h('span', { class: 'fmt__note', text: S.noPreview }) : null);
   }
+  thumb.classList.toggle('has-overlay', !!e.overlay);
+  if (e.overlay ? !e.overlay.built : !tools.hidden) buildOverlay(e, thumb, tools);
   if (!r) { findings.replaceChildren(); return; }
   const bad = r.findings.filter((f) => f.verdict !== 'pass');
   const good = r.findings.filter((f) => f.verdict === 'pass');
@@ -229,6 +352,7 @@ function run(list, wantThumbs) {
   pf.check(list.map((e) => ({ file: e.file, name: e.name })), (report, _file, info) => {
     const e = list[info.index];
     e.report = report;
+    setOverlay(e, info.overlay);
     touch(e);
   }, {
     signal, thumbnailSize: THUMB,
@@ -243,7 +367,7 @@ function run(list, wantThumbs) {
 /** @param {{ file: File, name: string }[]} items */
 function addFiles(items) {
   if (!items.length) return;
-  const added = items.map(({ file, name }) => /** @type {Entry} */ ({ file, name, report: null, card: null, thumbed: false, bitmap: null }));
+  const added = items.map(({ file, name }) => /** @type {Entry} */ ({ file, name, report: null, card: null, thumbed: false, bitmap: null, overlay: null }));
   entries.push(...added);
   toCreate.push(...added);
   schedule();
@@ -253,7 +377,7 @@ function addFiles(items) {
 function recheckAll() {
   controller.abort();
   controller = new AbortController();
-  for (const e of entries) { e.report = null; touch(e); }
+  for (const e of entries) { e.report = null; e.overlay = null; touch(e); }
   run(entries.filter((e) => !e.thumbed), true);
   run(entries.filter((e) => e.thumbed), false);
 }

@@ -21,10 +21,27 @@ import init, { Engine, validateBrief, version } from './pkg/preflight.js';
  *   focal_length_mm: number|null, focal_length_35mm: number|null, f_number: number|null,
  *   exposure_time_s: number|null, iso: number|null, orientation: number|null, software: string|null,
  *   artist: string|null, copyright: string|null, blocks: string[], warnings: string[] }} Metadata
+ * @typedef {{ analysed: 'image'|'embedded_preview', width: number, height: number, highlights_percent: number|null,
+ *   shadows_percent: number|null, largest_highlight_area_percent: number|null, largest_shadow_area_percent: number|null,
+ *   brightness_percent: number|null, sharpest_tile: number|null, in_focus_percent: number|null, blur: string|null,
+ *   entropy_bits: number|null, grayscale_as_rgb: boolean|null, noise_sigma: number|null, detail_ratio: number|null }} Pixels
+ *   What the pixel checks measured (present only when the brief has pixel rules).
  * @typedef {{ file: string, file_size: number, format: string|null, width: number|null, height: number|null,
- *   megapixels: number|null, bit_depth: number|null, metadata: Metadata, findings: Finding[], verdict: Verdict }} Report
+ *   megapixels: number|null, bit_depth: number|null, metadata: Metadata, pixels?: Pixels|null,
+ *   findings: Finding[], verdict: Verdict }} Report
  * @typedef {{ file_size: number, bytes_read: number, read_calls: number }} IoStats
- * @typedef {{ io: IoStats|null, ms: number, index: number }} ReportInfo
+ * @typedef {{ width: number, height: number, mask: string }} ClipMask
+ *   `mask`: base64, one byte per pixel of a `width` × `height` grid (≤ 320 px on its longer side)
+ *   covering the whole image; bit 0 = blown highlight, bit 1 = crushed shadow.
+ * @typedef {{ cols: number, rows: number, tile: number, in_focus: number, scores: number[] }} FocusGrid
+ *   Laplacian variance per tile, row-major; tile (c, r) covers pixels [c·tile, (c+1)·tile) ×
+ *   [r·tile, (r+1)·tile) of the overlay's width × height; a score ≥ `in_focus` is in focus.
+ * @typedef {{ width: number, height: number, clip: ClipMask|null, focus: FocusGrid|null }} Overlay
+ *   Where the pixel problems are, in the analysed image's *stored* orientation (EXIF
+ *   orientation not applied: rotate/flip by `report.metadata.orientation` to draw it on a preview).
+ *   Not part of the report (reports stay identical to the CLI's).
+ * @typedef {{ io: IoStats|null, ms: number, index: number, overlay: Overlay|null }} ReportInfo
+ *   `overlay` is null when the brief has no pixel rules or the file could not be analysed.
  * @typedef {File | Blob | { file: Blob, name: string }} FileInput
  *   A `File` is reported under its `webkitRelativePath` (folder pickers) or `name`; pass
  *   `{ file, name }` to choose the name yourself (e.g. a path inside a dropped folder).
@@ -197,9 +214,9 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, wasmUrl, fullW
         const job = slot.job;
         if (!job || job.id !== m.id) return;           // stale message from a replaced job
         if (m.type === 'report') {
-          deliver(job, m.report, { io: m.io, ms: m.ms, index: job.index });
+          deliver(job, m.report, { io: m.io, ms: m.ms, index: job.index, overlay: m.overlay ?? null });
         } else if (m.type === 'failed') {
-          deliver(job, errorReport(job.name, job.file.size, m.message), { io: null, ms: 0, index: job.index });
+          deliver(job, errorReport(job.name, job.file.size, m.message), { io: null, ms: 0, index: job.index, overlay: null });
           if (m.fatal) replace(slot, null);
         } else if (m.type === 'done') {
           clearTimeout(slot.timer);
@@ -227,7 +244,7 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, wasmUrl, fullW
     const job = slot.job;
     slot.job = null;
     slot.w.terminate();
-    if (job && reason) deliver(job, errorReport(job.name, job.file.size, reason), { io: null, ms: 0, index: job.index });
+    if (job && reason) deliver(job, errorReport(job.name, job.file.size, reason), { io: null, ms: 0, index: job.index, overlay: null });
     if (!terminated) spawn(slot);
   }
 
@@ -235,7 +252,7 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, wasmUrl, fullW
     if (terminated) return;
     if (queue.length && slots.length && slots.every((s) => s.dead)) {
       // No worker could start: fail the queue rather than wait forever.
-      for (const job of queue.splice(0)) deliver(job, errorReport(job.name, job.file.size, 'the checker could not start'), { io: null, ms: 0, index: job.index });
+      for (const job of queue.splice(0)) deliver(job, errorReport(job.name, job.file.size, 'the checker could not start'), { io: null, ms: 0, index: job.index, overlay: null });
       return;
     }
     for (const slot of slots) {

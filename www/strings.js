@@ -1,6 +1,9 @@
 // Every user-facing string of the page, in one place (to be translated).
 // Functions take the numbers/values they interpolate.
 
+const num = (/** @type {number} */ n) => Math.round(n).toLocaleString('en-US');
+const pct = (/** @type {number} */ v) => `${v === 0 ? '0' : v < 0.1 ? '< 0.1' : v < 10 ? v.toFixed(1) : v.toFixed(0)} %`;
+
 export const strings = {
   product: 'preflight',
   tagline: 'Check photos against a buyer’s brief before you deliver.',
@@ -70,7 +73,46 @@ export const strings = {
     file_size: 'File size',
     integrity: 'File integrity',
     read: 'Readable',
+    pixels: 'Pixel analysis',
+    exposure: 'Exposure',
+    'exposure.highlights': 'Highlights',
+    'exposure.shadows': 'Shadows',
+    'exposure.brightness': 'Brightness',
+    sharpness: 'Sharpness',
+    'sharpness.depth': 'Sharp front to back',
+    information: 'Tonal information',
+    'information.entropy': 'Tonal information',
+    'information.grayscale': 'Grayscale as RGB',
+    noise: 'Noise',
+    upsampling: 'Upsampling',
   },
+
+  // Overlays on the preview (where the pixel problems are).
+  overlayGroup: 'Show on the preview',
+  overlayToggle: { clip: 'Clipping', focus: 'Focus map' },
+  overlayHelp: {
+    clip: 'Clipping: blown highlights in red, crushed shadows in blue',
+    focus: 'Focus map: tiles in focus in green, out of focus in red (checked at 100 %)',
+  },
+  /** Compact pixel facts, e.g. "0.4 % blown · sharpest 1,240 · σ 1.8". */
+  pixelFacts: (p) => [
+    p.analysed === 'embedded_preview' ? 'Embedded preview:' : null,
+    p.highlights_percent != null ? `${pct(p.highlights_percent)} blown` : null,
+    p.shadows_percent ? `${pct(p.shadows_percent)} crushed` : null,
+    p.sharpest_tile != null ? `sharpest ${num(p.sharpest_tile)}` : null,
+    p.noise_sigma != null ? `σ ${p.noise_sigma.toFixed(1)}` : null,
+  ].filter(Boolean).join(' · ').replace(': · ', ': '),
+  /** Every pixel measure, one per line (tooltip of the compact line). */
+  pixelDetails: (p) => [
+    `Analysed: ${p.analysed === 'embedded_preview' ? 'embedded preview' : 'full image'}, ${p.width} × ${p.height} px`,
+    p.highlights_percent != null ? `Blown highlights: ${pct(p.highlights_percent)} (largest area ${pct(p.largest_highlight_area_percent ?? 0)})` : null,
+    p.shadows_percent != null ? `Crushed shadows: ${pct(p.shadows_percent)} (largest area ${pct(p.largest_shadow_area_percent ?? 0)})` : null,
+    p.brightness_percent != null ? `Brightness: ${p.brightness_percent.toFixed(0)} %` : null,
+    p.sharpest_tile != null ? `Sharpest tile: ${num(p.sharpest_tile)}${p.in_focus_percent != null ? ` · ${p.in_focus_percent.toFixed(0)} % of tiles in focus` : ''}${p.blur ? ` · ${p.blur}` : ''}` : null,
+    p.entropy_bits != null ? `Tonal information: ${p.entropy_bits.toFixed(2)} bits` : null,
+    p.noise_sigma != null ? `Noise: σ ${p.noise_sigma.toFixed(2)}` : null,
+    p.detail_ratio != null ? `Detail ratio: ${p.detail_ratio.toFixed(2)}` : null,
+  ].filter(Boolean).join('\n'),
 
   footerVersion: (v) => `preflight ${v}`,
   footerBytes: '0 bytes uploaded',

@@ -4,7 +4,8 @@
 //   { type: 'init',  module: WebAssembly.Module, brief: string }  → { type: 'ready', name } | { type: 'init-error', message }
 //   { type: 'brief', brief: string }                                → (nothing; later checks use it) | { type: 'init-error', message }
 //   { type: 'check', id, file: File|Blob, name, nowMs, thumb: number } →
-//        { type: 'report', id, report, io, ms } | { type: 'failed', id, message, fatal }
+//        { type: 'report', id, report, io, ms, overlay } | { type: 'failed', id, message, fatal }
+//      (`overlay`: where the pixel problems are, for drawing on the preview; null without pixel rules)
 //      then { type: 'done', id, bitmap: ImageBitmap|null } (bitmap transferred; only when thumb > 0)
 import { initSync, Engine } from './pkg/preflight.js';
 
@@ -60,7 +61,7 @@ self.onmessage = async ({ data: msg }) => {
         if (!engine) throw new Error('engine not initialised');
         const out = JSON.parse(engine.check(file, name, nowMs));
         report = out.report;
-        post({ type: 'report', id, report, io: out.io, ms: performance.now() - t0 });
+        post({ type: 'report', id, report, io: out.io, ms: performance.now() - t0, overlay: out.overlay ?? null });
       } catch (e) {
         // A wasm trap (RuntimeError) may leave the instance inconsistent: ask to be replaced.
         const fatal = e instanceof WebAssembly.RuntimeError || !(e instanceof Error) || e.name === 'RangeError';
