@@ -153,6 +153,7 @@ pub fn check_with_decoded(
             if needs.any() {
                 let own = p.format.is_some_and(pixels_decodable);
                 let result = match decoded {
+                    #[cfg(feature = "pixels")]
                     Some(d) if !own => pixels::analysis::analyze_rgba(
                         d.rgba,
                         d.width,
@@ -161,7 +162,10 @@ pub fn check_with_decoded(
                         &pixels::DecodeOptions::default(),
                     )
                     .map_err(|e| e.to_string()),
-                    _ => analyze_pixels(&mut reader, &p, needs),
+                    _ => {
+                        let _ = (own, decoded);
+                        analyze_pixels(&mut reader, &p, needs)
+                    }
                 };
                 match result {
                     Ok(a) => analysis = Some(a),

@@ -20,6 +20,34 @@ const MAX_THUMB_MP = 150;
 
 const post = (msg, transfer) => self.postMessage(msg, transfer ?? []);
 
+/** Formats preflight has no pixel decoder for, but a browser may (Chromium: AVIF; Safari: HEIC too). */
+const BROWSER_PIXELS = new Set(['AVIF', 'HEIC']);
+/** Above this, the RGBA copy a browser decode needs (4 bytes per pixel, twice) is not worth it. */
+const MAX_BROWSER_DECODE_MP = 50;
+
+/**
+ * When the engine could not decode a file's pixels but the browser can, decode them here and
+ * check again with them. Returns the better output, or the first one.
+ * @param {Blob} file @param {string} name @param {number} nowMs @param {any} out
+ */
+async function withBrowserPixels(file, name, nowMs, out) {
+  const r = out.report;
+  const missing = r.findings.some((f) => f.check === 'pixels' && f.verdict === 'warn');
+  if (!missing || !BROWSER_PIXELS.has(r.format) || (r.megapixels ?? 0) > MAX_BROWSER_DECODE_MP) return out;
+  let bitmap;
+  try { bitmap = await createImageBitmap(file, { imageOrientation: 'none' }); } catch { return out; } // no decoder here
+  try {
+    const { width, height } = bitmap;
+    const ctx = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true });
+    if (!ctx) return out;
+    ctx.drawImage(bitmap, 0, 0);
+    const rgba = ctx.getImageData(0, 0, width, height).data;
+    return JSON.parse(/** @type {Engine} */ (engine).checkDecoded(file, name, nowMs, new Uint8Array(rgba.buffer), width, height));
+  } finally {
+    bitmap.close();
+  }
+}
+
 /** @param {string} brief */
 function setBrief(brief) {
   const next = new Engine(brief);   // throws with every problem listed
@@ -59,7 +87,7 @@ self.onmessage = async ({ data: msg }) => {
       const t0 = performance.now();
       try {
         if (!engine) throw new Error('engine not initialised');
-        const out = JSON.parse(engine.check(file, name, nowMs));
+        const out = await withBrowserPixels(file, name, nowMs, JSON.parse(engine.check(file, name, nowMs)));
         report = out.report;
         post({ type: 'report', id, report, io: out.io, ms: performance.now() - t0, overlay: out.overlay ?? null });
       } catch (e) {
