@@ -505,7 +505,9 @@ function describe(v) {
       if (!m) return x === true ? human(k) : `${human(k)}: ${describe(x)}`;
       const op = m[1] === 'min' ? '≥' : '≤';
       const unit = UNITS[m[2]];
-      return unit ? `${unit[0]}${op} ${describe(x)}${unit[1]}` : `${human(m[2])} ${op} ${describe(x)}`;
+      if (unit) return `${unit[0]}${op} ${describe(x)}${unit[1]}`;
+      const pct = /^(.+)_percent$/.exec(m[2]);
+      return pct ? `${human(pct[1])} ${op} ${describe(x)} %` : `${human(m[2])} ${op} ${describe(x)}`;
     }).join(' · ');
   }
   return String(v);
