@@ -500,6 +500,7 @@ function describe(v) {
   if (v === true) return S.briefOn;
   if (Array.isArray(v)) return v.map(describe).join(', ');
   if (v && typeof v === 'object') {
+    if (!Object.keys(v).length) return S.briefOn;   // `"upsampling": {}`: on, with its defaults
     return Object.entries(v).map(([k, x]) => {
       const m = /^(min|max)_(.+)$/.exec(k);
       if (!m) return x === true ? human(k) : `${human(k)}: ${describe(x)}`;

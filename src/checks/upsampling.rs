@@ -32,6 +32,17 @@ pub fn evaluate(rule: &UpsamplingRule, ev: &Evidence<'_>, out: &mut Vec<Finding>
     let ratio = u.hf_ratio as f64;
     let measured = Some(format!("detail ratio {ratio:.2}"));
     let expected = Some(format!("≥ {}", num(rule.min_detail_ratio)));
+    if !(ratio > 0.0) {
+        // No energy at any scale (a flat or blank frame): nothing to judge an enlargement by.
+        out.push(finding(
+            "upsampling",
+            Verdict::Warn,
+            Some("no detail at any scale".into()),
+            expected,
+            "The image has no detail to judge an enlargement by (a flat or blank frame).",
+        ));
+        return;
+    }
     out.push(if ratio >= rule.min_detail_ratio {
         finding("upsampling", Verdict::Pass, measured, expected, "Fine detail matches the pixel count (not enlarged).")
     } else {
@@ -59,5 +70,10 @@ mod tests {
         f.pixels_mut().upsampling.as_mut().unwrap().hf_ratio = 0.12;
         assert_eq!(one(&f.run(r#"{"upsampling": {}}"#), "upsampling").verdict, Verdict::Fail);
         assert_eq!(one(&f.run(r#"{"upsampling": {"min_detail_ratio": 0.1}}"#), "upsampling").verdict, Verdict::Pass);
+        // A flat frame has no detail at any scale: not "enlarged", just unjudgeable.
+        f.pixels_mut().upsampling.as_mut().unwrap().hf_ratio = 0.0;
+        let flat = f.run(r#"{"upsampling": {}}"#);
+        assert_eq!(one(&flat, "upsampling").verdict, Verdict::Warn);
+        assert!(one(&flat, "upsampling").message.contains("no detail"));
     }
 }
