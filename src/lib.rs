@@ -6,6 +6,8 @@
 //! 2. [`probe`]: what the file is, from magic bytes and its header — format, dimensions, bit
 //!    depth, where its metadata blocks are.
 //! 3. [`metadata`]: EXIF (+ XMP fallbacks) into one [`metadata::Metadata`].
+//! 3b. [`pixels`]: only when the brief has pixel rules — decode (bounded), then measure exposure,
+//!    sharpness, information, noise, upsampling.
 //! 4. [`checks`]: one file per check family; a [`brief::Brief`] rule + evidence → findings.
 //! 5. [`report`]: the JSON both the CLI and the browser emit.
 //!
@@ -41,9 +43,52 @@ pub struct IoStats {
     pub read_calls: u32,
 }
 
+/// Largest file whose pixels are decoded (the whole file is read into memory for that).
+pub const MAX_PIXEL_FILE_BYTES: u64 = 300_000_000;
+
+/// Everything one check produced: the report, what it cost to read, and (when the brief asked
+/// for pixel checks and they ran) the pixel analysis behind the findings, for overlays.
+pub struct Checked {
+    pub report: Report,
+    pub io: IoStats,
+    pub pixels: Option<pixels::analysis::PixelAnalysis>,
+}
+
 /// Checks one file against a brief. Never panics on hostile bytes; a file that cannot be read at
 /// all still gets a report (verdict `error`, with the reason).
 pub fn check(src: &mut dyn ByteSource, file_name: &str, brief: &Brief, ctx: &Context) -> (Report, IoStats) {
+    let c = check_detailed(src, file_name, brief, ctx);
+    (c.report, c.io)
+}
+
+/// Whether preflight decodes this format's pixels itself (TIFF-based raw files: their largest
+/// embedded JPEG preview).
+fn pixels_decodable(f: probe::Format) -> bool {
+    use probe::Format::*;
+    matches!(f, Jpeg | Png | Tiff | WebP | Dng | Nef | Arw | Cr2 | Pef | Srw)
+}
+
+/// Reads the whole file (bounded) and runs the pixel measures the rules need.
+fn analyze_pixels(
+    reader: &mut Reader<'_>,
+    p: &probe::Probe,
+    needs: pixels::analysis::Needs,
+) -> Result<pixels::analysis::PixelAnalysis, String> {
+    let Some(format) = p.format else {
+        return Err("the file is not an image format preflight recognises".into());
+    };
+    if !pixels_decodable(format) {
+        return Err(format!(
+            "preflight cannot decode {} pixels yet; export a JPEG, PNG or TIFF copy to have them checked",
+            format.name()
+        ));
+    }
+    let bytes = reader.read_vec(0, reader.len(), MAX_PIXEL_FILE_BYTES, "the image file").map_err(|e| e.to_string())?;
+    pixels::analysis::analyze(&bytes, needs, &pixels::DecodeOptions::default()).map_err(|e| e.to_string())
+}
+
+/// [`check`], also returning the pixel analysis (the browser draws overlays from it).
+pub fn check_detailed(src: &mut dyn ByteSource, file_name: &str, brief: &Brief, ctx: &Context) -> Checked {
     let file_size = src.len();
     let mut reader = Reader::new(src);
     let mut report = Report {
@@ -55,9 +100,11 @@ pub fn check(src: &mut dyn ByteSource, file_name: &str, brief: &Brief, ctx: &Con
         megapixels: None,
         bit_depth: None,
         metadata: Default::default(),
+        pixels: None,
         findings: Vec::new(),
         verdict: Verdict::Pass,
     };
+    let mut analysis = None;
     // One source call for the head and the tail; a failure here resurfaces from the probe.
     let _ = reader.prefetch_head_and_tail();
     match probe::probe(&mut reader) {
@@ -71,10 +118,26 @@ pub fn check(src: &mut dyn ByteSource, file_name: &str, brief: &Brief, ctx: &Con
                 _ => None,
             };
             report.bit_depth = p.bit_depth;
-            let ev =
-                checks::Evidence { file_name, file_size, probe: &p, metadata: &metadata, now_unix_s: ctx.now_unix_s };
+            let needs = brief.rules.pixel_needs();
+            let mut unavailable = None;
+            if needs.any() {
+                match analyze_pixels(&mut reader, &p, needs) {
+                    Ok(a) => analysis = Some(a),
+                    Err(why) => unavailable = Some(why),
+                }
+            }
+            let ev = checks::Evidence {
+                file_name,
+                file_size,
+                probe: &p,
+                metadata: &metadata,
+                now_unix_s: ctx.now_unix_s,
+                pixels: analysis.as_ref(),
+                pixels_unavailable: unavailable.as_deref(),
+            };
             report.findings = checks::run(&brief.rules, &ev);
             report.metadata = metadata;
+            report.pixels = analysis.as_ref().map(|a| a.summary());
         }
         Err(e) => {
             report.findings.push(Finding::new(
@@ -88,6 +151,6 @@ pub fn check(src: &mut dyn ByteSource, file_name: &str, brief: &Brief, ctx: &Con
             ));
         }
     }
-    let stats = IoStats { file_size, bytes_read: reader.bytes_read, read_calls: reader.read_calls };
-    (report.finish(), stats)
+    let io = IoStats { file_size, bytes_read: reader.bytes_read, read_calls: reader.read_calls };
+    Checked { report: report.finish(), io, pixels: analysis }
 }

@@ -75,6 +75,8 @@ pub struct Report {
     /// Bits per sample as the container declares it (8, 12, 14, 16…).
     pub bit_depth: Option<u8>,
     pub metadata: Metadata,
+    /// The pixel measures, when the brief asked for pixel checks and they ran (else null).
+    pub pixels: Option<crate::pixels::analysis::PixelSummary>,
     /// Worst first (error, fail, warn, pass); within a verdict in check order.
     pub findings: Vec<Finding>,
     pub verdict: Verdict,
@@ -113,6 +115,7 @@ mod tests {
             megapixels: None,
             bit_depth: None,
             metadata: Metadata::default(),
+            pixels: None,
             findings: vec![
                 Finding::new("a", Verdict::Pass, None, None, "ok"),
                 Finding::new("b", Verdict::Fail, None, None, "bad"),

@@ -6,8 +6,9 @@
 use wasm_bindgen::prelude::*;
 
 use crate::brief::Brief;
+use crate::pixels::analysis::PixelAnalysis;
 use crate::source::ByteSource;
-use crate::{Context, check};
+use crate::{Context, check_detailed};
 
 /// A `Blob` (or `File`) read synchronously, block by block.
 struct BlobSource {
@@ -91,19 +92,59 @@ impl Engine {
     }
 
     /// Checks one file. Returns JSON `{ "report": Report, "io": { file_size, bytes_read,
-    /// read_calls } }` as a string (the report is byte-for-byte what the CLI prints).
+    /// read_calls }, "overlay": Overlay | null }` as a string (the report is byte-for-byte what
+    /// the CLI prints). The overlay (only when pixel checks ran) is for drawing on a preview, in
+    /// the image's stored orientation:
+    /// `{ "width", "height", "clip": { "width", "height", "mask" } | null,
+    ///    "focus": { "cols", "rows", "tile", "in_focus", "scores": [..] } | null }` — `mask` is
+    /// base64, one byte per pixel (bit 0 blown, bit 1 crushed), ≤ 320 px on its longer side;
+    /// `scores` are per-tile Laplacian variances, row-major; a tile ≥ `in_focus` is in focus.
     pub fn check(&self, blob: web_sys::Blob, name: &str, now_ms: f64) -> Result<String, JsError> {
         let reader = web_sys::FileReaderSync::new()
             .map_err(|_| JsError::new("FileReaderSync is unavailable: run preflight in a Web Worker"))?;
         let len = blob.size() as u64;
         let mut src = BlobSource { blob, reader, len };
         let ctx = Context { now_unix_s: now_ms.is_finite().then(|| (now_ms / 1000.0).floor() as i64) };
-        let (report, io) = check(&mut src, name, &self.brief, &ctx);
+        let c = check_detailed(&mut src, name, &self.brief, &ctx);
         Ok(format!(
-            "{{\"report\":{},\"io\":{}}}",
-            report.to_json(),
-            serde_json::to_string(&io).expect("io stats serialise")
+            "{{\"report\":{},\"io\":{},\"overlay\":{}}}",
+            c.report.to_json(),
+            serde_json::to_string(&c.io).expect("io stats serialise"),
+            c.pixels.as_ref().map_or_else(|| "null".to_string(), overlay_json)
         ))
+    }
+}
+
+fn overlay_json(p: &PixelAnalysis) -> String {
+    use base64_lite::encode;
+    let clip = p.clip_mask.as_ref().map(|m| {
+        let m = m.shrunk(320);
+        serde_json::json!({ "width": m.width, "height": m.height, "mask": encode(&m.bits) })
+    });
+    let focus = p.sharpness.as_ref().map(|s| {
+        let scores: Vec<f64> = s.grid.tiles.iter().map(|t| (t.laplacian_var as f64 * 10.0).round() / 10.0).collect();
+        serde_json::json!({
+            "cols": s.grid.cols, "rows": s.grid.rows, "tile": s.grid.tile,
+            "in_focus": crate::pixels::sharpness::SharpnessOptions::default().in_focus,
+            "scores": scores,
+        })
+    });
+    serde_json::json!({ "width": p.width, "height": p.height, "clip": clip, "focus": focus }).to_string()
+}
+
+/// Standard base64 (RFC 4648, with padding), for the overlay mask.
+mod base64_lite {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    pub fn encode(b: &[u8]) -> String {
+        let mut s = String::with_capacity(b.len().div_ceil(3) * 4);
+        for c in b.chunks(3) {
+            let n = (c[0] as u32) << 16 | (*c.get(1).unwrap_or(&0) as u32) << 8 | *c.get(2).unwrap_or(&0) as u32;
+            s.push(T[(n >> 18) as usize & 63] as char);
+            s.push(T[(n >> 12) as usize & 63] as char);
+            s.push(if c.len() > 1 { T[(n >> 6) as usize & 63] as char } else { '=' });
+            s.push(if c.len() > 2 { T[n as usize & 63] as char } else { '=' });
+        }
+        s
     }
 }
 

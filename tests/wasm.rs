@@ -112,3 +112,30 @@ fn invalid_briefs_are_reported_with_every_problem() {
     assert!(Engine::new(bad).is_err());
     assert_eq!(validate_brief(BRIEF), "[]");
 }
+
+#[wasm_bindgen_test]
+fn pixel_checks_run_in_the_browser_and_return_an_overlay() {
+    let brief = r#"{ "preflight_brief": 1, "name": "pixels",
+        "checks": { "exposure": { "max_highlights_percent": 5 }, "sharpness": { "min_sharpest": 100 } } }"#;
+    let engine = Engine::new(brief).unwrap();
+    let out = run(&engine, DSCN0010, "DSCN0010.jpg");
+    let r = &out["report"];
+    assert_eq!(r["pixels"]["analysed"], "image");
+    assert_eq!((r["pixels"]["width"].as_u64(), r["pixels"]["height"].as_u64()), (Some(640), Some(480)));
+    assert!(r["pixels"]["sharpest_tile"].as_f64().unwrap() > 0.0);
+    assert_eq!(finding(r, "pixels")["verdict"], "pass");
+    finding(r, "exposure.highlights");
+    finding(r, "sharpness");
+    let o = &out["overlay"];
+    assert_eq!(o["clip"]["width"], 320);
+    let mask = o["clip"]["mask"].as_str().unwrap();
+    assert_eq!(mask.len(), (320usize * 240).div_ceil(3) * 4, "base64 of one byte per pixel");
+    let focus = &o["focus"];
+    let cells = focus["cols"].as_u64().unwrap() * focus["rows"].as_u64().unwrap();
+    assert_eq!(focus["scores"].as_array().unwrap().len() as u64, cells);
+    assert!(cells >= 15, "640×480 in 128 px tiles");
+    // Without pixel rules there is no overlay and no pixel work.
+    let header_only = run(&Engine::new(BRIEF).unwrap(), DSCN0010, "DSCN0010.jpg");
+    assert!(header_only["overlay"].is_null());
+    assert!(header_only["report"]["pixels"].is_null());
+}

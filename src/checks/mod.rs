@@ -12,7 +12,16 @@
 //! | [`capture_time`]| `capture_time.window`, `capture_time.future`                        |
 //! | [`gps`]        | `gps.bounds`, `gps.null_island`                                      |
 //! | [`file_size`]  | `file_size`                                                          |
+//! | [`exposure`]   | `exposure.highlights`, `exposure.shadows`, `exposure.brightness`     |
+//! | [`sharpness`]  | `sharpness`, `sharpness.depth`                                       |
+//! | [`information`]| `information.entropy`, `information.grayscale`                       |
+//! | [`noise`]      | `noise`                                                              |
+//! | [`upsampling`] | `upsampling`                                                         |
+//! | (pixel rules)  | `pixels` (what was decoded, or why pixel checks could not run)       |
 //! | (always)       | `integrity`                                                          |
+//!
+//! The pixel families (exposure … upsampling) read [`Evidence::pixels`], which the pipeline
+//! fills only when the brief has at least one of them (decoding costs far more than the header).
 //!
 //! Rules of the game, shared by every family:
 //! - A family whose block is absent from the brief is not asked and emits nothing — except the
@@ -28,13 +37,20 @@
 pub mod bit_depth;
 pub mod capture_time;
 pub mod exif;
+pub mod exposure;
 pub mod file_size;
 pub mod format;
 pub mod gps;
+pub mod information;
+pub mod noise;
 pub mod resolution;
+pub mod sharpness;
+pub mod upsampling;
 
 use crate::brief::json::Obj;
 use crate::metadata::Metadata;
+use crate::pixels::analysis::{Needs, PixelAnalysis};
+use crate::pixels::decode::Origin;
 use crate::probe::Probe;
 use crate::report::{Finding, Verdict};
 
@@ -49,6 +65,10 @@ pub struct Evidence<'a> {
     /// The current time as Unix seconds (UTC), for "capture time in the future". The core never
     /// reads a clock itself; callers pass it (and tests pin it).
     pub now_unix_s: Option<i64>,
+    /// The pixel measures, when the brief asked for pixel checks and the image could be decoded.
+    pub pixels: Option<&'a PixelAnalysis>,
+    /// Why pixel checks could not run (unsupported format, too large, damaged), when they could not.
+    pub pixels_unavailable: Option<&'a str>,
 }
 
 impl Evidence<'_> {
@@ -109,6 +129,11 @@ pub struct Rules {
     pub capture_time: Option<capture_time::CaptureTimeRule>,
     pub gps: Option<gps::GpsRule>,
     pub file_size: Option<file_size::FileSizeRule>,
+    pub exposure: Option<exposure::ExposureRule>,
+    pub sharpness: Option<sharpness::SharpnessRule>,
+    pub information: Option<information::InformationRule>,
+    pub noise: Option<noise::NoiseRule>,
+    pub upsampling: Option<upsampling::UpsamplingRule>,
 }
 
 impl Rules {
@@ -129,6 +154,22 @@ impl Rules {
             capture_time: block(checks, "capture_time", capture_time::parse),
             gps: block(checks, "gps", gps::parse),
             file_size: block(checks, "file_size", file_size::parse),
+            exposure: block(checks, "exposure", exposure::parse),
+            sharpness: block(checks, "sharpness", sharpness::parse),
+            information: block(checks, "information", information::parse),
+            noise: block(checks, "noise", noise::parse),
+            upsampling: block(checks, "upsampling", upsampling::parse),
+        }
+    }
+
+    /// Which pixel measures these rules need (none: the file's pixels are never decoded).
+    pub fn pixel_needs(&self) -> Needs {
+        Needs {
+            exposure: self.exposure.is_some(),
+            sharpness: self.sharpness.is_some(),
+            information: self.information.is_some(),
+            noise: self.noise.is_some(),
+            upsampling: self.upsampling.is_some(),
         }
     }
 }
@@ -151,8 +192,79 @@ pub fn run(rules: &Rules, ev: &Evidence<'_>) -> Vec<Finding> {
     if let Some(r) = &rules.file_size {
         file_size::evaluate(r, ev, &mut out);
     }
+    if rules.pixel_needs().any() {
+        pixels(ev, &mut out);
+        if let Some(r) = &rules.exposure {
+            exposure::evaluate(r, ev, &mut out);
+        }
+        if let Some(r) = &rules.sharpness {
+            sharpness::evaluate(r, ev, &mut out);
+        }
+        if let Some(r) = &rules.information {
+            information::evaluate(r, ev, &mut out);
+        }
+        if let Some(r) = &rules.noise {
+            noise::evaluate(r, ev, &mut out);
+        }
+        if let Some(r) = &rules.upsampling {
+            upsampling::evaluate(r, ev, &mut out);
+        }
+    }
     integrity(ev, &mut out);
     out
+}
+
+/// `pixels`: what the pixel checks looked at — the image itself (pass), a raw file's embedded
+/// preview (pass, said plainly), or nothing, with the reason (warn: never a silent pass).
+fn pixels(ev: &Evidence<'_>, out: &mut Vec<Finding>) {
+    match (ev.pixels, ev.pixels_unavailable) {
+        (Some(p), _) => {
+            let depth = format!("{}-bit", p.bit_depth);
+            let (measured, message) = match p.origin {
+                Origin::Image => (
+                    format!("{} × {} px, {depth}", p.width, p.height),
+                    "Pixel checks ran on the full-resolution image.".to_string(),
+                ),
+                Origin::EmbeddedPreview { .. } => (
+                    format!("embedded preview {} × {} px, {depth}", p.width, p.height),
+                    format!(
+                        "Pixel checks ran on the largest JPEG preview embedded in this raw file ({} × {} px), not on the raw sensor data.",
+                        p.width, p.height
+                    ),
+                ),
+            };
+            out.push(Finding::new("pixels", Verdict::Pass, Some(measured), None, message));
+        }
+        (None, why) => out.push(Finding::new(
+            "pixels",
+            Verdict::Warn,
+            None,
+            None,
+            format!(
+                "Pixel checks (exposure, sharpness, …) could not run: {}.",
+                why.unwrap_or("the image was not decoded")
+            ),
+        )),
+    }
+}
+
+/// `" (embedded preview)"` for findings about a raw file's preview, else `""`.
+pub(crate) fn pixel_note(ev: &Evidence<'_>) -> &'static str {
+    match ev.pixels.map(|p| p.origin) {
+        Some(Origin::EmbeddedPreview { .. }) => " (measured on the embedded preview)",
+        _ => "",
+    }
+}
+
+/// A percentage 0…100.
+pub(crate) fn percent(o: &mut Obj<'_>, key: &'static str) -> Option<f64> {
+    let x = o.number(key)?;
+    if (0.0..=100.0).contains(&x) {
+        Some(x)
+    } else {
+        o.error(key, format!("must be a percentage between 0 and 100, found {x}"));
+        None
+    }
 }
 
 /// `integrity` (warn, always): what the probe and the metadata reader complained about.
@@ -238,6 +350,8 @@ pub(crate) mod test_support {
         pub probe: Probe,
         pub metadata: Metadata,
         pub now: Option<i64>,
+        pub pixels: Option<PixelAnalysis>,
+        pub pixels_unavailable: Option<String>,
     }
 
     impl Fixture {
@@ -255,7 +369,66 @@ pub(crate) mod test_support {
                 },
                 metadata: Metadata::default(),
                 now: None,
+                pixels: None,
+                pixels_unavailable: None,
             }
+        }
+
+        /// Pixel evidence for a clean, sharp, well-exposed 6000 × 4000 photo; tests then bend
+        /// the one measure they are about.
+        pub fn pixels_mut(&mut self) -> &mut PixelAnalysis {
+            use crate::pixels::exposure::{ChannelClip, Exposure};
+            use crate::pixels::sharpness::{BlurHint, Sharpness, TileGrid};
+            use crate::pixels::stats::{Grayscale, Noise, Upsampling};
+            let clip = ChannelClip { blown_pct: 0.1, crushed_pct: 0.1 };
+            self.pixels.get_or_insert_with(|| PixelAnalysis {
+                origin: Origin::Image,
+                width: 6000,
+                height: 4000,
+                bit_depth: 8,
+                channels: 3,
+                exposure: Some(Exposure {
+                    red: clip,
+                    green: clip,
+                    blue: clip,
+                    luma: clip,
+                    any_blown_pct: 0.1,
+                    all_crushed_pct: 0.1,
+                    largest_blown_region_pct: 0.05,
+                    largest_crushed_region_pct: 0.05,
+                    p5: 0.1,
+                    p50: 0.45,
+                    p95: 0.9,
+                    max_luma: 1.0,
+                    width: 1000,
+                    height: 666,
+                }),
+                clip_mask: None,
+                sharpness: Some(Sharpness {
+                    grid: TileGrid { tile: 128, cols: 0, rows: 0, tiles: Vec::new() },
+                    sharpest: 900.0,
+                    p90: 400.0,
+                    median: 150.0,
+                    in_focus_fraction: 0.7,
+                    detailed_fraction: 0.9,
+                    in_focus_fraction_of_detailed: 0.78,
+                    anisotropy: 1.1,
+                    blur_hint: BlurHint::Sharp,
+                }),
+                entropy_bits: Some(7.2),
+                grayscale: Some(Grayscale {
+                    channels: 3,
+                    mean_chroma: 20.0,
+                    colourful_fraction: 0.6,
+                    is_grayscale_as_rgb: false,
+                }),
+                noise: Some(Noise { sigma_global: 2.0, sigma_flat: 1.5 }),
+                upsampling: Some(Upsampling { hf_ratio: 0.5, likely_upsampled: false }),
+            })
+        }
+
+        pub fn set_exposure(&mut self, f: impl FnOnce(&mut crate::pixels::exposure::Exposure)) {
+            f(self.pixels_mut().exposure.as_mut().unwrap())
         }
 
         pub fn ev(&self) -> Evidence<'_> {
@@ -265,6 +438,8 @@ pub(crate) mod test_support {
                 probe: &self.probe,
                 metadata: &self.metadata,
                 now_unix_s: self.now,
+                pixels: self.pixels.as_ref(),
+                pixels_unavailable: self.pixels_unavailable.as_deref(),
             }
         }
 

@@ -14,6 +14,7 @@
 //! Nothing here knows about briefs, findings or the browser: measures return numbers; the checks
 //! decide what they mean.
 
+pub mod analysis;
 pub mod decode;
 pub mod exposure;
 pub mod raster;

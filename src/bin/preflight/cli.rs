@@ -108,9 +108,11 @@ fn run() -> Result<ExitCode, String> {
             }
             let file = file.ok_or("`brief` needs a FILE")?;
             let brief = load_brief(Some(&file))?;
-            println!("{}: valid brief \"{}\"", file.display(), brief.name);
+            // A closed pipe (`| head`) is not an error worth a panic.
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "{}: valid brief \"{}\"", file.display(), brief.name);
             if let Some(d) = &brief.description {
-                println!("{d}");
+                let _ = writeln!(out, "{d}");
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -214,6 +216,7 @@ fn error_report(name: &str, size: u64, message: String) -> Report {
         megapixels: None,
         bit_depth: None,
         metadata: Default::default(),
+        pixels: None,
         findings: vec![Finding::new("read", Verdict::Error, None, None, message)],
         verdict: Verdict::Error,
     }

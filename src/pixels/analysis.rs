@@ -1,0 +1,195 @@
+//! One pixel analysis per file: decode once, run only the measures the brief's rules need, and
+//! keep what the report and the preview overlays show.
+//!
+//! # Allocations
+//! The decoded image (full-resolution luma, 1 byte per pixel for 8-bit sources, plus a preview of
+//! at most 1024 px on its longer side) lives only inside [`analyze`]; what it returns is small:
+//! the measures, the sharpness tile grid (~1500 tiles at 24 MP) and a one-byte-per-pixel clipping
+//! mask of the preview (≤ 1 MB).
+
+use serde::Serialize;
+
+use super::decode::{DecodeError, DecodeOptions, Origin, decode};
+use super::exposure::{self, ClipThresholds, Exposure};
+use super::raster::Samples;
+use super::sharpness::{self, Sharpness, SharpnessOptions};
+use super::stats::{self, Grayscale, Noise, Upsampling};
+
+/// Which measures to run (each costs time; see `benches/pixels.rs`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Needs {
+    pub exposure: bool,
+    pub sharpness: bool,
+    pub information: bool,
+    pub noise: bool,
+    pub upsampling: bool,
+}
+
+impl Needs {
+    pub fn any(&self) -> bool {
+        self.exposure || self.sharpness || self.information || self.noise || self.upsampling
+    }
+}
+
+/// A clipping mask of the preview for an overlay: one byte per preview pixel, row-major,
+/// bit 0 = blown (any channel at/near full scale), bit 1 = crushed (all channels at/near 0).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClipMask {
+    pub width: u32,
+    pub height: u32,
+    pub bits: Vec<u8>,
+}
+
+impl ClipMask {
+    /// The mask shrunk (by an integer factor, OR-ing the bits of each block) so its longer side is
+    /// at most `max_side`: an overlay for a card thumbnail needs no more.
+    pub fn shrunk(&self, max_side: u32) -> ClipMask {
+        let f = super::raster::box_factor(self.width, self.height, max_side).max(1) as usize;
+        if f == 1 {
+            return self.clone();
+        }
+        let (w, h) = (self.width as usize, self.height as usize);
+        let (sw, sh) = (w.div_ceil(f), h.div_ceil(f));
+        let mut bits = vec![0u8; sw * sh];
+        for y in 0..h {
+            let row = &self.bits[y * w..(y + 1) * w];
+            let out = &mut bits[(y / f) * sw..(y / f + 1) * sw];
+            for (x, &b) in row.iter().enumerate() {
+                out[x / f] |= b;
+            }
+        }
+        ClipMask { width: sw as u32, height: sh as u32, bits }
+    }
+}
+
+/// What the measures found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PixelAnalysis {
+    pub origin: Origin,
+    /// Size of the analysed image (for a raw file: of its embedded preview).
+    pub width: u32,
+    pub height: u32,
+    pub bit_depth: u8,
+    pub channels: u8,
+    pub exposure: Option<Exposure>,
+    pub clip_mask: Option<ClipMask>,
+    pub sharpness: Option<Sharpness>,
+    pub entropy_bits: Option<f32>,
+    pub grayscale: Option<Grayscale>,
+    pub noise: Option<Noise>,
+    pub upsampling: Option<Upsampling>,
+}
+
+/// Decodes `bytes` and runs the measures in `needs`.
+pub fn analyze(bytes: &[u8], needs: Needs, opts: &DecodeOptions) -> Result<PixelAnalysis, DecodeError> {
+    let d = decode(bytes, opts)?;
+    let clip = ClipThresholds::default();
+    let (exposure, clip_mask) = if needs.exposure {
+        let e = exposure::measure(&d.preview, &clip);
+        (Some(e), Some(clip_mask(&d.preview, &clip)))
+    } else {
+        (None, None)
+    };
+    let tile = SharpnessOptions::default().tile;
+    Ok(PixelAnalysis {
+        origin: d.origin,
+        width: d.width,
+        height: d.height,
+        bit_depth: d.source_bit_depth,
+        channels: d.source_channels,
+        exposure,
+        clip_mask,
+        sharpness: needs.sharpness.then(|| sharpness::measure(&d.luma, &SharpnessOptions::default())),
+        entropy_bits: needs.information.then(|| stats::entropy(&d.luma)),
+        grayscale: needs.information.then(|| stats::grayscale(&d.preview)),
+        noise: needs.noise.then(|| stats::noise(&d.luma, tile)),
+        upsampling: needs.upsampling.then(|| stats::upsampling(&d.luma, tile)),
+    })
+}
+
+fn clip_mask(preview: &super::raster::Raster, t: &ClipThresholds) -> ClipMask {
+    fn mark_crushed<T: Copy + Into<u32>>(bits: &mut [u8], samples: &[T], channels: usize, low: u32) {
+        for (b, px) in bits.iter_mut().zip(samples.chunks_exact(channels)) {
+            if px.iter().all(|&v| v.into() <= low) {
+                *b |= 2;
+            }
+        }
+    }
+    let mut bits = exposure::blown_mask(preview, t);
+    let low = (t.crushed * preview.max_value as f32) as u32;
+    let ch = preview.channels as usize;
+    match &preview.samples {
+        Samples::U8(v) => mark_crushed(&mut bits, v, ch, low),
+        Samples::U16(v) => mark_crushed(&mut bits, v, ch, low),
+    }
+    ClipMask { width: preview.width, height: preview.height, bits }
+}
+
+/// The measures as the report carries them: plain numbers, rounded, every key always present
+/// (null when not measured) so manifests have stable columns.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, Default)]
+pub struct PixelSummary {
+    /// `"image"` or `"embedded_preview"` (a raw file's largest JPEG preview).
+    pub analysed: String,
+    pub width: u32,
+    pub height: u32,
+    /// % of pixels with any channel blown / all channels crushed.
+    pub highlights_percent: Option<f64>,
+    pub shadows_percent: Option<f64>,
+    /// Largest connected blown / crushed area, % of the image.
+    pub largest_highlight_area_percent: Option<f64>,
+    pub largest_shadow_area_percent: Option<f64>,
+    /// Median luma, % of full scale.
+    pub brightness_percent: Option<f64>,
+    /// Laplacian variance of the sharpest tile (8-bit units).
+    pub sharpest_tile: Option<f64>,
+    /// % of tiles with detail that are in focus.
+    pub in_focus_percent: Option<f64>,
+    /// `"sharp"`, `"defocus"` or `"motion"`.
+    pub blur: Option<String>,
+    pub entropy_bits: Option<f64>,
+    pub grayscale_as_rgb: Option<bool>,
+    /// Immerkær noise σ of the flattest tiles (8-bit units).
+    pub noise_sigma: Option<f64>,
+    /// Fine-to-coarse detail ratio (low: enlarged from a smaller image).
+    pub detail_ratio: Option<f64>,
+}
+
+fn r(x: f32, digits: i32) -> f64 {
+    let p = 10f64.powi(digits);
+    (x as f64 * p).round() / p
+}
+
+impl PixelAnalysis {
+    pub fn summary(&self) -> PixelSummary {
+        let e = self.exposure.as_ref();
+        let s = self.sharpness.as_ref();
+        PixelSummary {
+            analysed: match self.origin {
+                Origin::Image => "image".into(),
+                Origin::EmbeddedPreview { .. } => "embedded_preview".into(),
+            },
+            width: self.width,
+            height: self.height,
+            highlights_percent: e.map(|e| r(e.any_blown_pct, 2)),
+            shadows_percent: e.map(|e| r(e.all_crushed_pct, 2)),
+            largest_highlight_area_percent: e.map(|e| r(e.largest_blown_region_pct, 2)),
+            largest_shadow_area_percent: e.map(|e| r(e.largest_crushed_region_pct, 2)),
+            brightness_percent: e.map(|e| r(e.p50 * 100.0, 1)),
+            sharpest_tile: s.map(|s| r(s.sharpest, 1)),
+            in_focus_percent: s.map(|s| r(s.in_focus_fraction_of_detailed * 100.0, 1)),
+            blur: s.map(|s| {
+                match s.blur_hint {
+                    sharpness::BlurHint::Sharp => "sharp",
+                    sharpness::BlurHint::Defocus => "defocus",
+                    sharpness::BlurHint::Motion { .. } => "motion",
+                }
+                .to_string()
+            }),
+            entropy_bits: self.entropy_bits.map(|x| r(x, 2)),
+            grayscale_as_rgb: self.grayscale.map(|g| g.is_grayscale_as_rgb),
+            noise_sigma: self.noise.map(|n| r(n.sigma_flat, 2)),
+            detail_ratio: self.upsampling.map(|u| r(u.hf_ratio, 3)),
+        }
+    }
+}
