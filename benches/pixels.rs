@@ -86,7 +86,9 @@ fn main() {
     println!("jpeg-decoder RGB                   {t:8.1}");
     let (t, r) = best_of(runs, || decode::jpeg_decoder_scaled(&jpeg, Some(1024)).unwrap());
     println!("jpeg-decoder DCT-scaled ({}×{})    {t:8.1}", r.width, r.height);
-    for path in [JpegPath::Auto, JpegPath::ZuneYcc, JpegPath::ZuneRgb, JpegPath::ZuneLumaPlusScaled, JpegPath::JpegDecoderRgb] {
+    for path in
+        [JpegPath::Auto, JpegPath::ZuneYcc, JpegPath::ZuneRgb, JpegPath::ZuneLumaPlusScaled, JpegPath::JpegDecoderRgb]
+    {
         let o = DecodeOptions { jpeg: path, ..Default::default() };
         let (t, _) = best_of(runs, || decode::decode(&jpeg, &o).unwrap());
         println!("decode() {path:<28?}{t:8.1}");

@@ -320,7 +320,12 @@ fn decode_jpeg(bytes: &[u8], opts: &DecodeOptions, origin: Origin) -> Result<Dec
 /// which with the file bytes still fits a 256 MB wasm heap; 100 MP would not.
 pub const YCC_MAX_PIXELS: u64 = 60_000_000;
 
-fn decode_jpeg_grey(bytes: &[u8], frame: JpegFrame, opts: &DecodeOptions, origin: Origin) -> Result<Decoded, DecodeError> {
+fn decode_jpeg_grey(
+    bytes: &[u8],
+    frame: JpegFrame,
+    opts: &DecodeOptions,
+    origin: Origin,
+) -> Result<Decoded, DecodeError> {
     let y = jpeg_zune(bytes, zune_core::colorspace::ColorSpace::Luma)?;
     let luma = Raster::new_u8(frame.width, frame.height, 1, y);
     let preview = downscale_box(&luma, opts.preview_max_side);
