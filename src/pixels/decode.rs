@@ -365,31 +365,30 @@ pub fn split_ycc(mut buf: Vec<u8>, w: usize, h: usize, max_side: u32) -> (Vec<u8
     let f = super::raster::box_factor(w as u32, h as u32, max_side) as usize;
     let (ow, oh) = ((w / f).max(1), (h / f).max(1));
     let (fx, fy) = (f.min(w), f.min(h));
-    let mut acc = vec![[0u32; 3]; ow];
+    // Column sums over the rows of one box row (u32: exact for any box), added a whole row at a
+    // time (vectorised), collapsed horizontally once per box row.
+    let mut col = vec![0u32; ow * fx * 3];
     let mut out = Vec::with_capacity(ow * oh * 3);
     let n = (fx * fy) as f32;
     for y in 0..h {
         let src = 3 * y * w;
         if y / fy < oh {
-            let row = &buf[src..src + ow * fx * 3];
-            for (a, block) in acc.iter_mut().zip(row.chunks_exact(fx * 3)) {
-                let (mut s0, mut s1, mut s2) = (0u32, 0u32, 0u32);
-                for p in block.chunks_exact(3) {
-                    s0 += p[0] as u32;
-                    s1 += p[1] as u32;
-                    s2 += p[2] as u32;
-                }
-                a[0] += s0;
-                a[1] += s1;
-                a[2] += s2;
+            for (a, &p) in col.iter_mut().zip(&buf[src..src + ow * fx * 3]) {
+                *a += p as u32;
             }
             if (y + 1) % fy == 0 {
-                for a in acc.iter_mut() {
-                    let (yy, cb, cr) = (a[0] as f32 / n, a[1] as f32 / n - 128.0, a[2] as f32 / n - 128.0);
+                for block in col.chunks_exact(fx * 3) {
+                    let (mut s0, mut s1, mut s2) = (0u32, 0u32, 0u32);
+                    for p in block.chunks_exact(3) {
+                        s0 += p[0];
+                        s1 += p[1];
+                        s2 += p[2];
+                    }
+                    let (yy, cb, cr) = (s0 as f32 / n, s1 as f32 / n - 128.0, s2 as f32 / n - 128.0);
                     let px = [yy + 1.402 * cr, yy - 0.344_136 * cb - 0.714_136 * cr, yy + 1.772 * cb];
                     out.extend(px.map(|v| v.round().clamp(0.0, 255.0) as u8));
-                    *a = [0; 3];
                 }
+                col.iter_mut().for_each(|a| *a = 0);
             }
         }
         // Y of row y goes to [y·w, y·w + w), which ends before row y+1's YCbCr starts.
