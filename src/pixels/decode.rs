@@ -14,6 +14,11 @@
 //! - JPEG, [`JpegPath::ZuneYcc`] (default up to [`YCC_MAX_PIXELS`]): one YCbCr buffer (3 B/px)
 //!   during decode, compacted in place into the luma plane (1 B/px, the tail released) and the
 //!   preview. Peak ≈ 3 B/px + preview + zune's per-MCU-row state (baseline).
+//!
+//! Measured wasm peak (`node scripts/bench-pixels.mjs`: the worker's `memory.buffer` after
+//! `Engine.check` with every pixel measure, file bytes included): 24 MP 80.5 MB, 45 MP 147 MB
+//! (YCbCr path), 100 MP 137 MB (luma + DCT-scaled path) — under the 256 MB budget. Progressive
+//! JPEGs keep all coefficients in zune-jpeg (≈ 2 B per sample): not bounded this way yet.
 //! - JPEG, [`JpegPath::ZuneRgb`]: one RGB buffer (3 B/px) during decode, then the luma
 //!   plane (1 B/px) and the preview; the RGB buffer is freed before returning. Peak ≈ 4 B/px.
 //! - JPEG, [`JpegPath::ZuneLumaPlusScaled`]: luma plane (1 B/px) + a 1/8-scaled RGB decode.
