@@ -61,7 +61,10 @@ pub fn big_jpeg(mp: u32) -> Vec<u8> {
 fn main() {
     let mp: u32 = std::env::var("PIXELS_MP").ok().and_then(|s| s.parse().ok()).unwrap_or(24);
     let runs: usize = std::env::var("PIXELS_RUNS").ok().and_then(|s| s.parse().ok()).unwrap_or(3);
-    let jpeg = big_jpeg(mp);
+    let jpeg = match std::env::var("PIXELS_FILE") {
+        Ok(p) => std::fs::read(&p).unwrap_or_else(|e| panic!("{p}: {e}")),
+        Err(_) => big_jpeg(mp),
+    };
     let f = decode::jpeg_frame(&jpeg).unwrap();
     println!(
         "# {}×{} ({:.1} MP), {:.1} MB, best of {runs} (ms)",
@@ -77,11 +80,15 @@ fn main() {
     println!("zune-jpeg RGB                      {t:8.1}");
     let (t, _) = best_of(runs, || decode::jpeg_zune(&jpeg, zune_core::colorspace::ColorSpace::Luma).unwrap());
     println!("zune-jpeg luma only                {t:8.1}");
+    let (t, _) = best_of(runs, || decode::jpeg_zune(&jpeg, zune_core::colorspace::ColorSpace::YCbCr).unwrap());
+    println!("zune-jpeg YCbCr                    {t:8.1}");
     let (t, _) = best_of(runs, || decode::jpeg_decoder_scaled(&jpeg, None).unwrap());
     println!("jpeg-decoder RGB                   {t:8.1}");
     let (t, r) = best_of(runs, || decode::jpeg_decoder_scaled(&jpeg, Some(1024)).unwrap());
     println!("jpeg-decoder DCT-scaled ({}×{})    {t:8.1}", r.width, r.height);
-    for path in [JpegPath::ZuneRgb, JpegPath::ZuneLumaPlusScaled, JpegPath::JpegDecoderRgb] {
+    for path in
+        [JpegPath::Auto, JpegPath::ZuneYcc, JpegPath::ZuneRgb, JpegPath::ZuneLumaPlusScaled, JpegPath::JpegDecoderRgb]
+    {
         let o = DecodeOptions { jpeg: path, ..Default::default() };
         let (t, _) = best_of(runs, || decode::decode(&jpeg, &o).unwrap());
         println!("decode() {path:<28?}{t:8.1}");

@@ -11,7 +11,15 @@
 //! dim instead of turning "white".
 //!
 //! # Allocations
-//! - JPEG, [`JpegPath::ZuneRgb`] (default): one RGB buffer (3 B/px) during decode, then the luma
+//! - JPEG, [`JpegPath::ZuneYcc`] (default up to [`YCC_MAX_PIXELS`]): one YCbCr buffer (3 B/px)
+//!   during decode, compacted in place into the luma plane (1 B/px, the tail released) and the
+//!   preview. Peak ≈ 3 B/px + preview + zune's per-MCU-row state (baseline).
+//!
+//! Measured wasm peak (`node scripts/bench-pixels.mjs`: the worker's `memory.buffer` after
+//! `Engine.check` with every pixel measure, file bytes included): 24 MP 80.5 MB, 45 MP 147 MB
+//! (YCbCr path), 100 MP 137 MB (luma + DCT-scaled path) — under the 256 MB budget. Progressive
+//! JPEGs keep all coefficients in zune-jpeg (≈ 2 B per sample): not bounded this way yet.
+//! - JPEG, [`JpegPath::ZuneRgb`]: one RGB buffer (3 B/px) during decode, then the luma
 //!   plane (1 B/px) and the preview; the RGB buffer is freed before returning. Peak ≈ 4 B/px.
 //! - JPEG, [`JpegPath::ZuneLumaPlusScaled`]: luma plane (1 B/px) + a 1/8-scaled RGB decode.
 //!   Peak ≈ 1 B/px + decoder state, at the cost of a second entropy decode.
@@ -58,8 +66,16 @@ pub enum Origin {
 /// that bench).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum JpegPath {
-    /// zune-jpeg full RGB decode; luma and preview derived from it. One entropy decode.
+    /// The fastest bounded path: [`JpegPath::ZuneYcc`] up to [`YCC_MAX_PIXELS`], above it
+    /// [`JpegPath::ZuneLumaPlusScaled`] (a quarter of the memory); grey JPEGs decode luma only;
+    /// CMYK / RGB-coded JPEGs take [`JpegPath::ZuneRgb`].
     #[default]
+    Auto,
+    /// zune-jpeg decode to interleaved YCbCr (no colour conversion), then one pass that
+    /// compacts Y in place into the luma plane and box-averages Y, Cb, Cr into the preview,
+    /// converted to RGB at preview size. One entropy decode; luma is the file's own Y.
+    ZuneYcc,
+    /// zune-jpeg full RGB decode; luma and preview derived from it. One entropy decode.
     ZuneRgb,
     /// zune-jpeg luma-only decode + jpeg-decoder DCT-scaled decode for the preview. Two entropy
     /// decodes, a quarter of the memory.
@@ -248,7 +264,35 @@ fn decode_jpeg(bytes: &[u8], opts: &DecodeOptions, origin: Origin) -> Result<Dec
         )));
     }
     let channels = frame.components.min(4);
-    match opts.jpeg {
+    let px = frame.width as u64 * frame.height as u64;
+    let path = match opts.jpeg {
+        JpegPath::Auto if frame.components == 1 => return decode_jpeg_grey(bytes, frame, opts, origin),
+        JpegPath::Auto if frame.components != 3 => JpegPath::ZuneRgb,
+        JpegPath::Auto if px > YCC_MAX_PIXELS => JpegPath::ZuneLumaPlusScaled,
+        JpegPath::Auto => JpegPath::ZuneYcc,
+        p => p,
+    };
+    match path {
+        JpegPath::Auto => unreachable!("resolved above"),
+        JpegPath::ZuneYcc => {
+            let (w, h) = (frame.width as usize, frame.height as usize);
+            let Some(ycc) = jpeg_zune_ycc(bytes)? else {
+                // Not YCbCr-coded (Adobe RGB transform): the RGB path converts correctly.
+                let o = DecodeOptions { jpeg: JpegPath::ZuneRgb, ..*opts };
+                return decode_jpeg(bytes, &o, origin);
+            };
+            let (luma, preview) = split_ycc(ycc, w, h, opts.preview_max_side);
+            Ok(Decoded {
+                format: ImageFormat::Jpeg,
+                origin,
+                width: frame.width,
+                height: frame.height,
+                source_channels: channels,
+                source_bit_depth: 8,
+                luma: Raster::new_u8(frame.width, frame.height, 1, luma),
+                preview,
+            })
+        }
         JpegPath::ZuneRgb => {
             let rgb = jpeg_zune(bytes, zune_core::colorspace::ColorSpace::RGB)?;
             let full = Raster::new_u8(frame.width, frame.height, 3, rgb);
@@ -275,6 +319,98 @@ fn decode_jpeg(bytes: &[u8], opts: &DecodeOptions, origin: Origin) -> Result<Dec
             })
         }
     }
+}
+
+/// Above this many pixels [`JpegPath::Auto`] avoids the 3 B/px YCbCr buffer: 60 MP → 180 MB,
+/// which with the file bytes still fits a 256 MB wasm heap; 100 MP would not.
+pub const YCC_MAX_PIXELS: u64 = 60_000_000;
+
+fn decode_jpeg_grey(
+    bytes: &[u8],
+    frame: JpegFrame,
+    opts: &DecodeOptions,
+    origin: Origin,
+) -> Result<Decoded, DecodeError> {
+    let y = jpeg_zune(bytes, zune_core::colorspace::ColorSpace::Luma)?;
+    let luma = Raster::new_u8(frame.width, frame.height, 1, y);
+    let preview = downscale_box(&luma, opts.preview_max_side);
+    Ok(Decoded {
+        format: ImageFormat::Jpeg,
+        origin,
+        width: frame.width,
+        height: frame.height,
+        source_channels: 1,
+        source_bit_depth: 8,
+        luma,
+        preview,
+    })
+}
+
+/// zune-jpeg decode to interleaved YCbCr; `None` when the file is not YCbCr-coded.
+pub fn jpeg_zune_ycc(bytes: &[u8]) -> Result<Option<Vec<u8>>, DecodeError> {
+    use zune_core::colorspace::ColorSpace;
+    let options = zune_core::options::DecoderOptions::new_fast()
+        .set_max_width(u16::MAX as usize)
+        .set_max_height(u16::MAX as usize)
+        .jpeg_set_out_colorspace(ColorSpace::YCbCr);
+    let mut d = zune_jpeg::JpegDecoder::new_with_options(zune_core::bytestream::ZCursor::new(bytes), options);
+    d.decode_headers().map_err(|e| DecodeError::Corrupt(format!("JPEG: {e:?}")))?;
+    if d.input_colorspace() != Some(ColorSpace::YCbCr) {
+        return Ok(None);
+    }
+    d.decode().map(Some).map_err(|e| DecodeError::Corrupt(format!("JPEG: {e:?}")))
+}
+
+/// Turns an interleaved YCbCr buffer (`w × h × 3`) into the luma plane — compacted in place,
+/// so no second full-size buffer — and a box-downscaled RGB preview, in one pass. Box means are
+/// taken in YCbCr and converted to RGB (JFIF/BT.601 full range) at preview size: the transform
+/// is affine, so this equals averaging RGB except where single pixels were clamped.
+pub fn split_ycc(mut buf: Vec<u8>, w: usize, h: usize, max_side: u32) -> (Vec<u8>, Raster) {
+    assert_eq!(buf.len(), w * h * 3, "YCbCr buffer size");
+    let f = super::raster::box_factor(w as u32, h as u32, max_side) as usize;
+    let (ow, oh) = ((w / f).max(1), (h / f).max(1));
+    let (fx, fy) = (f.min(w), f.min(h));
+    // Column sums over the rows of one box row (u32: exact for any box), added a whole row at a
+    // time (vectorised), collapsed horizontally once per box row.
+    let mut col = vec![0u32; ow * fx * 3];
+    let mut out = Vec::with_capacity(ow * oh * 3);
+    let n = (fx * fy) as f32;
+    for y in 0..h {
+        let src = 3 * y * w;
+        if y / fy < oh {
+            for (a, &p) in col.iter_mut().zip(&buf[src..src + ow * fx * 3]) {
+                *a += p as u32;
+            }
+            if (y + 1) % fy == 0 {
+                for block in col.chunks_exact(fx * 3) {
+                    let (mut s0, mut s1, mut s2) = (0u32, 0u32, 0u32);
+                    for p in block.chunks_exact(3) {
+                        s0 += p[0];
+                        s1 += p[1];
+                        s2 += p[2];
+                    }
+                    let (yy, cb, cr) = (s0 as f32 / n, s1 as f32 / n - 128.0, s2 as f32 / n - 128.0);
+                    let px = [yy + 1.402 * cr, yy - 0.344_136 * cb - 0.714_136 * cr, yy + 1.772 * cb];
+                    out.extend(px.map(|v| v.round().clamp(0.0, 255.0) as u8));
+                }
+                col.iter_mut().for_each(|a| *a = 0);
+            }
+        }
+        // Y of row y goes to [y·w, y·w + w), which ends before row y+1's YCbCr starts.
+        if y == 0 {
+            for x in 0..w {
+                buf[x] = buf[3 * x];
+            }
+        } else {
+            let (lo, hi) = buf.split_at_mut(src);
+            for (d, p) in lo[y * w..y * w + w].iter_mut().zip(hi[..3 * w].chunks_exact(3)) {
+                *d = p[0];
+            }
+        }
+    }
+    buf.truncate(w * h);
+    buf.shrink_to_fit();
+    (buf, Raster::new_u8(ow as u32, oh as u32, 3, out))
 }
 
 /// zune-jpeg decode to `out` colour space (RGB or Luma), 8-bit interleaved. Allocates the output.

@@ -17,8 +17,8 @@
 //!
 //! # Allocations
 //! [`entropy`]: a 256-bin histogram. [`grayscale`]: nothing. [`noise`]: one `f32` per tile.
-//! [`upsampling`]: a quarter-size `u32` copy of the luma (1 B/px of the full image for 8-bit
-//! sources… 4 B per half-res pixel) and one pair of sums per tile.
+//! [`upsampling`]: three half-resolution rows (`u32`) and one pair of sums per tile — no copy of
+//! the image.
 
 use super::raster::{Raster, Samples};
 
@@ -123,12 +123,17 @@ pub fn noise(luma: &Raster, tile: u32) -> Noise {
                         let x0 = (tx * tile).max(1);
                         let x1 = if tx + 1 == cols { w - 1 } else { (tx + 1) * tile };
                         let (mut s, mut p): ($acc, $acc) = (0, 0);
-                        for x in x0..x1 {
-                            let c = (u[x - 1] as $acc + u[x + 1] as $acc + d[x - 1] as $acc + d[x + 1] as $acc)
-                                - 2 * (u[x] as $acc + d[x] as $acc + m[x - 1] as $acc + m[x + 1] as $acc)
-                                + 4 * m[x] as $acc;
+                        // Equal-length shifted slices: no bounds checks, LLVM vectorises.
+                        let n = x1 - x0;
+                        let (ul, uc, ur) = (&u[x0 - 1..][..n], &u[x0..][..n], &u[x0 + 1..][..n]);
+                        let (ml, mc, mr) = (&m[x0 - 1..][..n], &m[x0..][..n], &m[x0 + 1..][..n]);
+                        let (dl, dc, dr) = (&d[x0 - 1..][..n], &d[x0..][..n], &d[x0 + 1..][..n]);
+                        for i in 0..n {
+                            let c = (ul[i] as $acc + ur[i] as $acc + dl[i] as $acc + dr[i] as $acc)
+                                - 2 * (uc[i] as $acc + dc[i] as $acc + ml[i] as $acc + mr[i] as $acc)
+                                + 4 * mc[i] as $acc;
                             s += c.abs();
-                            p += m[x] as $acc;
+                            p += mc[i] as $acc;
                         }
                         a.0 += s as u64;
                         a.1 += p as u64;
@@ -180,52 +185,108 @@ pub fn upsampling(luma: &Raster, tile: u32) -> Upsampling {
     }
 }
 
-fn upsampling_of<T: Copy + Into<u32>>(v: &[T], w: usize, h: usize, tile: u32) -> Upsampling {
+/// Σ (4c − l − r − u − d)² over `x0..x1` of the middle row (equal-length slices: vectorised).
+#[inline]
+fn lap2_row<T: Copy + Into<u32>>(up: &[T], mid: &[T], dn: &[T], x0: usize, x1: usize) -> i64 {
+    let n = x1 - x0;
+    let (l, c, r) = (&mid[x0 - 1..][..n], &mid[x0..][..n], &mid[x0 + 1..][..n]);
+    let (u, d) = (&up[x0..][..n], &dn[x0..][..n]);
+    let mut s = 0i64;
+    for i in 0..n {
+        let v =
+            4 * c[i].into() as i64 - l[i].into() as i64 - r[i].into() as i64 - u[i].into() as i64 - d[i].into() as i64;
+        s += v * v;
+    }
+    s
+}
+
+/// 8-bit fast path of [`lap2_row`]: i32 lanes (|lap| ≤ 1020, a run of ≤ 1024 px sums below 2³¹).
+#[inline]
+fn lap2_row_u8(up: &[u8], mid: &[u8], dn: &[u8], x0: usize, x1: usize) -> i64 {
+    let n = x1 - x0;
+    let (l, c, r) = (&mid[x0 - 1..][..n], &mid[x0..][..n], &mid[x0 + 1..][..n]);
+    let (u, d) = (&up[x0..][..n], &dn[x0..][..n]);
+    let mut s = 0i32;
+    for i in 0..n {
+        let v = 4 * c[i] as i32 - l[i] as i32 - r[i] as i32 - u[i] as i32 - d[i] as i32;
+        s += v * v;
+    }
+    s as i64
+}
+
+trait LapRow: Copy + Into<u32> {
+    fn lap2(up: &[Self], mid: &[Self], dn: &[Self], x0: usize, x1: usize) -> i64;
+}
+impl LapRow for u8 {
+    fn lap2(up: &[u8], mid: &[u8], dn: &[u8], x0: usize, x1: usize) -> i64 {
+        lap2_row_u8(up, mid, dn, x0, x1)
+    }
+}
+impl LapRow for u16 {
+    fn lap2(up: &[u16], mid: &[u16], dn: &[u16], x0: usize, x1: usize) -> i64 {
+        lap2_row(up, mid, dn, x0, x1)
+    }
+}
+
+/// One pass over the rows: full-resolution Laplacian energy per tile, and the half-resolution
+/// image (2 × 2 sums) built row by row in a ring of three rows — no half-size copy.
+fn upsampling_of<T: LapRow>(v: &[T], w: usize, h: usize, tile: u32) -> Upsampling {
     let (hw, hh) = (w / 2, h / 2);
     let tile = (tile.clamp(16, 1024) as usize).min(w).min(h) & !1;
     if hw < 3 || hh < 3 || tile < 8 {
         return Upsampling { hf_ratio: 0.0, likely_upsampled: false };
     }
-    let get = |i: usize| -> u32 { v[i].into() };
-    // Half resolution as 2×2 sums (4 × mean).
-    let mut half = vec![0u32; hw * hh];
-    for y in 0..hh {
-        for x in 0..hw {
-            let i = 2 * y * w + 2 * x;
-            half[y * hw + x] = get(i) + get(i + 1) + get(i + w) + get(i + w + 1);
-        }
-    }
-    let lap2 = |c: i64, l: i64, r: i64, u: i64, d: i64| {
-        let v = 4 * c - l - r - u - d;
-        (v * v) as f64
-    };
     let (cols, rows) = ((w / tile).max(1), (h / tile).max(1));
+    let row = |y: usize| &v[y * w..(y + 1) * w];
+    // Ring of half-resolution rows (2×2 sums = 4 × mean), keyed by half-row index.
+    let mut ring = [vec![0u32; hw], vec![0u32; hw], vec![0u32; hw]];
+    let mut held = [usize::MAX; 3];
+    let mut half_row = |hy: usize, ring: &mut [Vec<u32>; 3]| {
+        let k = hy % 3;
+        if held[k] != hy {
+            let (a, b) = (&row(2 * hy)[..2 * hw], &row(2 * hy + 1)[..2 * hw]);
+            for ((o, pa), pb) in ring[k].iter_mut().zip(a.chunks_exact(2)).zip(b.chunks_exact(2)) {
+                *o = pa[0].into() + pa[1].into() + pb[0].into() + pb[1].into();
+            }
+            held[k] = hy;
+        }
+    };
     let mut pairs: Vec<(f64, f64)> = Vec::with_capacity(cols * rows);
+    let mut full = vec![0i64; cols];
+    let mut half = vec![0i64; cols];
+    let x_range = |tx: usize| ((tx * tile).max(1), ((tx + 1) * tile).min(w - 1));
+    let hx_range = |tx: usize| ((tx * tile / 2).max(1), ((tx + 1) * tile / 2).min(hw - 1));
     for ty in 0..rows {
+        full.iter_mut().for_each(|e| *e = 0);
+        half.iter_mut().for_each(|e| *e = 0);
+        let (y0, y1) = ((ty * tile).max(1), ((ty + 1) * tile).min(h - 1));
+        for y in y0..y1 {
+            let (u, m, d) = (row(y - 1), row(y), row(y + 1));
+            for (tx, e) in full.iter_mut().enumerate() {
+                let (x0, x1) = x_range(tx);
+                *e += T::lap2(u, m, d, x0, x1);
+            }
+        }
+        let (hy0, hy1) = ((ty * tile / 2).max(1), ((ty + 1) * tile / 2).min(hh - 1));
+        for hy in hy0..hy1 {
+            for k in [hy - 1, hy, hy + 1] {
+                half_row(k, &mut ring);
+            }
+            let (u, m, d) = (&ring[(hy - 1) % 3], &ring[hy % 3], &ring[(hy + 1) % 3]);
+            for (tx, e) in half.iter_mut().enumerate() {
+                let (x0, x1) = hx_range(tx);
+                if x1 > x0 {
+                    *e += lap2_row(u, m, d, x0, x1);
+                }
+            }
+        }
         for tx in 0..cols {
-            let (mut full_e, mut half_e) = (0f64, 0f64);
-            let (x0, y0) = ((tx * tile).max(1), (ty * tile).max(1));
-            let (x1, y1) = (((tx + 1) * tile).min(w - 1), ((ty + 1) * tile).min(h - 1));
-            for y in y0..y1 {
-                for x in x0..x1 {
-                    let i = y * w + x;
-                    full_e +=
-                        lap2(get(i) as i64, get(i - 1) as i64, get(i + 1) as i64, get(i - w) as i64, get(i + w) as i64);
-                }
-            }
-            let (hx0, hy0) = ((tx * tile / 2).max(1), (ty * tile / 2).max(1));
-            let (hx1, hy1) = (((tx + 1) * tile / 2).min(hw - 1), ((ty + 1) * tile / 2).min(hh - 1));
-            for y in hy0..hy1 {
-                for x in hx0..hx1 {
-                    let i = y * hw + x;
-                    let g = |j: usize| half[j] as i64;
-                    half_e += lap2(g(i), g(i - 1), g(i + 1), g(i - hw), g(i + hw)) / 16.0;
-                }
-            }
-            // Per pixel: the half-res tile has a quarter of the pixels.
+            let (x0, x1) = x_range(tx);
+            let (hx0, hx1) = hx_range(tx);
+            // Per pixel: the half-res tile has a quarter of the pixels; half sums are 4 × means.
             let nf = ((x1 - x0) * (y1 - y0)).max(1) as f64;
-            let nh = ((hx1.saturating_sub(hx0)) * (hy1.saturating_sub(hy0))).max(1) as f64;
-            pairs.push((full_e / nf, half_e / nh));
+            let nh = (hx1.saturating_sub(hx0) * hy1.saturating_sub(hy0)).max(1) as f64;
+            pairs.push((full[tx] as f64 / nf, half[tx] as f64 / 16.0 / nh));
         }
     }
     pairs.sort_by(|a, b| b.1.total_cmp(&a.1));
