@@ -111,7 +111,7 @@ try {
   });
   await page.goto(new URL("index.html", server.url).href);
   await page.evaluate(async () => {
-    const module = await WebAssembly.compileStreaming(fetch('/pkg/preflight_bg.wasm'));
+    const module = await WebAssembly.compileStreaming(fetch('/pkg/full/preflight_bg.wasm')); // the build with decoders
     const call = (w, msg) => new Promise((res, rej) => {
       w.onmessage = ({ data }) => (data.ok ? res(data) : rej(new Error(data.message)));
       w.onerror = (e) => rej(new Error(e.message));
@@ -146,6 +146,8 @@ try {
         size = b.size;
       }
       bw.terminate();
+      // A benchmark that silently measured nothing would be worse than none.
+      if (!last.pixels) throw new Error(`the engine ran no pixel checks on file ${i}: ${JSON.stringify(last.findings)}`);
       return { wasm: eng, bitmap: bmp, bitmapSize: size, memoryAtInit: init.memory, memoryPeak: last.memory,
         pixels: last.pixels, findings: last.findings };
     }, { i, brief: JSON.stringify(BRIEF), runs: RUNS, memoryOnly: !!s.memoryOnly });
@@ -166,6 +168,7 @@ try {
       const reports = await pf.check(files);
       const ms = performance.now() - t0;
       pf.terminate();
+      if (reports.some((r) => !r.pixels)) throw new Error('the pool ran no pixel checks');
       res[workers] = { files: files.length, ms, files_per_s: files.length / (ms / 1000), errors: reports.filter((r) => r.verdict === 'error').length };
     }
     return { cores, res };
