@@ -2,10 +2,17 @@
 //!
 //! The container parsers in [`crate::probe`] locate the metadata blocks (a JPEG's APP1, a PNG's
 //! eXIf chunk, a HEIF's Exif item, a TIFF's own IFDs); [`exif`] reads TIFF-structured EXIF from
-//! a [`crate::source::Reader`] at a base offset; this module defines what comes out.
+//! a [`crate::source::Reader`] at a base offset; [`xmp`] and [`iptc`] add keywords, title,
+//! description (and XMP's capture-date fallbacks); this module defines what comes out.
 
 pub mod exif;
+pub mod iptc;
 pub mod xmp;
+
+/// Most keywords kept per source (a file with more is reported in `warnings`).
+pub const MAX_KEYWORDS: usize = 10_000;
+/// Longest keyword, title or description kept, in characters (longer ones are cut, with a warning).
+pub const MAX_TEXT_CHARS: usize = 1_000;
 
 use serde::{Deserialize, Serialize};
 
@@ -46,10 +53,42 @@ pub struct Metadata {
     pub software: Option<String>,
     pub artist: Option<String>,
     pub copyright: Option<String>,
+    /// Keywords: XMP `dc:subject` items, then IPTC-IIM 2:25 Keywords not already listed (exact
+    /// duplicates dropped, first-seen order kept). Entries may themselves be paths
+    /// (`animal > mammal`, `scene|outdoor`); they are kept as written.
+    pub keywords: Vec<String>,
+    /// Lightroom's `lr:hierarchicalSubject` items as written (`|`-separated paths).
+    pub hierarchical_keywords: Vec<String>,
+    /// XMP `dc:title` (the `x-default` alternative, else the first), else IPTC 2:05 Object Name.
+    pub title: Option<String>,
+    /// XMP `dc:description` (`x-default`, else the first), else IPTC 2:120 Caption/Abstract.
+    pub description: Option<String>,
     /// Which metadata blocks the file carries: `exif`, `xmp`, `iptc`, `icc`.
     pub blocks: Vec<String>,
     /// Problems met while reading metadata (a bad offset, a cut-off block). Reading goes on.
     pub warnings: Vec<String>,
+    /// What each block said on its own, before merging (not in the report: the
+    /// `metadata.consistency` finding quotes what matters).
+    #[serde(skip)]
+    pub sources: Sources,
+}
+
+/// Per-block readings behind the merged fields, for comparing the blocks with one another.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Sources {
+    /// EXIF DateTimeOriginal (ISO, as in [`Metadata::datetime_original`]) as EXIF itself had it.
+    pub exif_datetime_original: Option<String>,
+    /// XMP `exif:DateTimeOriginal`, as written (`2012-06-10T12:06:14+01:00`).
+    pub xmp_datetime_original: Option<String>,
+    /// XMP `photoshop:DateCreated`, as written (may be a date alone).
+    pub xmp_date_created: Option<String>,
+    /// IPTC 2:55 Date Created + 2:60 Time Created as ISO 8601 (`2012-06-10T12:06:14+01:00`,
+    /// or the date alone when there is no time).
+    pub iptc_date_created: Option<String>,
+    /// XMP `dc:subject` items.
+    pub xmp_subject: Vec<String>,
+    /// IPTC 2:25 Keywords.
+    pub iptc_keywords: Vec<String>,
 }
 
 /// The names a brief may list under `exif.required`, with how to tell whether a file has each.
@@ -119,9 +158,14 @@ pub fn read(reader: &mut crate::source::Reader<'_>, probe: &crate::probe::Probe)
     for block in &probe.exif {
         has_exif |= exif::read(reader, *block, &mut out);
     }
+    out.sources.exif_datetime_original = out.datetime_original.clone();
     if let Some(block) = probe.xmp {
         xmp::read(reader, block, &mut out);
     }
+    if let Some(block) = probe.iptc {
+        iptc::read(reader, block, &mut out);
+    }
+    out.keywords = merge_keywords(&out.sources.xmp_subject, &out.sources.iptc_keywords);
     for (present, name) in
         [(has_exif, "exif"), (probe.xmp.is_some(), "xmp"), (probe.iptc.is_some(), "iptc"), (probe.icc, "icc")]
     {
@@ -132,9 +176,42 @@ pub fn read(reader: &mut crate::source::Reader<'_>, probe: &crate::probe::Probe)
     out
 }
 
+/// `a` then the items of `b` not in it; exact duplicates (after trimming) dropped, order kept.
+pub fn merge_keywords(a: &[String], b: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for k in a.iter().chain(b) {
+        let k = k.trim();
+        if !k.is_empty() && seen.insert(k) {
+            out.push(k.to_string());
+        }
+    }
+    out
+}
+
+/// Cuts `s` to [`MAX_TEXT_CHARS`] characters; says so in `warnings` (once per `what`).
+pub(crate) fn bounded_text(s: String, what: &str, warnings: &mut Vec<String>) -> String {
+    match s.char_indices().nth(MAX_TEXT_CHARS) {
+        None => s,
+        Some((cut, _)) => {
+            let w = format!("{what} longer than {MAX_TEXT_CHARS} characters was cut");
+            if !warnings.contains(&w) {
+                warnings.push(w);
+            }
+            s[..cut].to_string()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keywords_merge_in_order_without_duplicates() {
+        let v = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(merge_keywords(&v(&["b", "a", " b ", ""]), &v(&["a", "c", "B"])), v(&["b", "a", "c", "B"]));
+    }
 
     #[test]
     fn every_documented_field_name_is_answerable() {

@@ -1,14 +1,22 @@
 //! XMP: a tiny, bounded scanner (not an XML parser) that fills what EXIF left empty: lens model
 //! (`exifEX:LensModel`, `aux:Lens`) and capture date (`exif:DateTimeOriginal`,
 //! `photoshop:DateCreated` when it carries a time). A property is found either as an attribute
-//! (`aux:Lens="…"`) or as a simple element (`<aux:Lens>…</aux:Lens>`). Only the five predefined
-//! XML entities are decoded; nothing is expanded, nothing is fetched.
+//! (`aux:Lens="…"`) or as a simple element (`<aux:Lens>…</aux:Lens>`).
+//!
+//! It also reads the labels: `dc:subject` and `lr:hierarchicalSubject` (the `<rdf:li>` items of
+//! their `rdf:Bag`/`rdf:Seq`), `dc:title` and `dc:description` (the `xml:lang="x-default"` item
+//! of their `rdf:Alt`, else the first). Properties are found by their usual prefixes (`dc:`,
+//! `lr:`), not by namespace URI; the first occurrence of each counts.
+//!
+//! Only the five predefined XML entities and numeric character references (`&#233;`, `&#xE9;`)
+//! are decoded; nothing is expanded, nothing is fetched.
 //!
 //! # Allocations
-//! The packet, up to [`MAX_XMP`] bytes (a longer packet is read only up to that size).
+//! The packet, up to [`MAX_XMP`] bytes (a longer packet is read only up to that size); at most
+//! [`super::MAX_KEYWORDS`] items per list, each cut to [`super::MAX_TEXT_CHARS`] characters.
 
-use super::Metadata;
 use super::exif::exif_datetime;
+use super::{MAX_KEYWORDS, Metadata, bounded_text};
 use crate::probe::Block;
 use crate::source::Reader;
 
@@ -21,6 +29,9 @@ pub fn read(reader: &mut Reader<'_>, block: Block, out: &mut Metadata) {
         return;
     };
     let text = String::from_utf8_lossy(&bytes);
+    labels(&text, out);
+    out.sources.xmp_datetime_original = property(&text, "exif:DateTimeOriginal");
+    out.sources.xmp_date_created = property(&text, "photoshop:DateCreated");
     if out.lens_model.is_none() {
         out.lens_model = property(&text, "exifEX:LensModel").or_else(|| property(&text, "aux:Lens"));
     }
@@ -29,6 +40,96 @@ pub fn read(reader: &mut Reader<'_>, block: Block, out: &mut Metadata) {
             .iter()
             .find_map(|name| property(&text, name).and_then(|v| xmp_datetime(&v)));
     }
+}
+
+/// Keywords, hierarchical keywords, title and description.
+fn labels(text: &str, out: &mut Metadata) {
+    let list = |name: &str, warnings: &mut Vec<String>| -> Vec<String> {
+        let (items, more) = items(text, name);
+        if more {
+            warnings.push(format!("XMP {name} has more than {MAX_KEYWORDS} items; the rest were ignored"));
+        }
+        items.into_iter().map(|(_, v)| bounded_text(v, &format!("an XMP {name} item"), warnings)).collect()
+    };
+    out.sources.xmp_subject = list("dc:subject", &mut out.warnings);
+    out.hierarchical_keywords = list("lr:hierarchicalSubject", &mut out.warnings);
+    for (name, slot) in [("dc:title", &mut out.title), ("dc:description", &mut out.description)] {
+        let (items, _) = items(text, name);
+        let pick = items.iter().position(|(lang, _)| lang.as_deref() == Some("x-default")).unwrap_or(0);
+        if let Some((_, v)) = items.into_iter().nth(pick) {
+            *slot = Some(bounded_text(v, &format!("XMP {name}"), &mut out.warnings));
+        }
+    }
+}
+
+/// The `<rdf:li>` items of the first `<name>…</name>` element, as (`xml:lang`, value), empty
+/// items skipped, at most [`MAX_KEYWORDS`] (the flag says there were more). An element holding
+/// plain text instead of an array counts as one item.
+fn items(text: &str, name: &str) -> (Vec<(Option<String>, String)>, bool) {
+    let mut out = Vec::new();
+    let Some(body) = element_body(text, name) else { return (out, false) };
+    if !body.contains('<') {
+        if let Some(v) = clean(body) {
+            out.push((None, v));
+        }
+        return (out, false);
+    }
+    let mut rest = body;
+    while let Some(i) = rest.find("<rdf:li") {
+        let after = &rest[i + "<rdf:li".len()..];
+        let Some(close) = after.find('>') else { break };
+        let attrs = &after[..close];
+        rest = &after[close + 1..];
+        if !attrs.is_empty() && !attrs.starts_with(char::is_whitespace) && !attrs.starts_with('/') {
+            continue; // `<rdf:lix…`: not an item
+        }
+        if attrs.ends_with('/') {
+            continue; // `<rdf:li/>`: empty
+        }
+        let Some(end) = rest.find("</rdf:li") else { break };
+        let raw = &rest[..end];
+        rest = &rest[end..];
+        if raw.contains('<') {
+            continue; // structured item (rdf:parseType="Resource"…): not a plain value
+        }
+        if let Some(v) = clean(raw) {
+            if out.len() == MAX_KEYWORDS {
+                return (out, true);
+            }
+            out.push((attribute(attrs, "xml:lang"), v));
+        }
+    }
+    (out, false)
+}
+
+/// The text between `<name …>` and the next `</name>` (`None` if absent or self-closing).
+fn element_body<'t>(text: &'t str, name: &str) -> Option<&'t str> {
+    let open = format!("<{name}");
+    let mut search = 0;
+    while let Some(i) = text[search..].find(&open) {
+        let after = &text[search + i + open.len()..];
+        search += i + open.len();
+        if !after.starts_with(|c: char| c == '>' || c == '/' || c.is_whitespace()) {
+            continue;
+        }
+        let close = after.find('>')?;
+        if after[..close].ends_with('/') {
+            return None;
+        }
+        let body = &after[close + 1..];
+        let end = body.find(&format!("</{name}"))?;
+        return Some(&body[..end]);
+    }
+    None
+}
+
+/// An attribute's value inside a tag's attribute text.
+fn attribute(attrs: &str, name: &str) -> Option<String> {
+    let i = attrs.find(name)?;
+    let rest = attrs[i + name.len()..].trim_start().strip_prefix('=')?.trim_start();
+    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let body = &rest[1..];
+    Some(body[..body.find(quote)?].to_string())
 }
 
 /// `2015-06-12T13:40:32.25+02:00` → `2015-06-12T13:40:32.25`; date-only or minute-only
@@ -78,15 +179,46 @@ fn property(text: &str, name: &str) -> Option<String> {
     None
 }
 
+/// Trimmed, with XML character references decoded (in one pass: `&amp;lt;` stays `&lt;`);
+/// empty → None. An unknown or malformed reference is kept as written.
 fn clean(raw: &str) -> Option<String> {
-    let s = raw
-        .trim()
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&apos;", "'")
-        .replace("&amp;", "&");
-    (!s.is_empty()).then_some(s)
+    let raw = raw.trim();
+    let mut s = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(i) = rest.find('&') {
+        s.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let decoded = rest.find(';').filter(|&j| j <= 10).and_then(|j| {
+            let c = match &rest[1..j] {
+                "lt" => '<',
+                "gt" => '>',
+                "quot" => '"',
+                "apos" => '\'',
+                "amp" => '&',
+                r => {
+                    let n = match r.strip_prefix("#x").or_else(|| r.strip_prefix("#X")) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                        None => r.strip_prefix('#')?.parse().ok()?,
+                    };
+                    char::from_u32(n)?
+                }
+            };
+            Some((c, j + 1))
+        });
+        match decoded {
+            Some((c, n)) => {
+                s.push(c);
+                rest = &rest[n..];
+            }
+            None => {
+                s.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    s.push_str(rest);
+    let s = s.trim();
+    (!s.is_empty()).then(|| s.to_string())
 }
 
 #[cfg(test)]
@@ -119,13 +251,77 @@ mod tests {
     }
 
     #[test]
+    fn keyword_lists_title_description() {
+        let m = read_str(
+            r#"<rdf:Description rdf:about="" photoshop:DateCreated="2015-06-12">
+            <dc:subject><rdf:Bag><rdf:li>Alvin &amp; friends</rdf:li><rdf:li/><rdf:li>caf&#xE9;</rdf:li>
+              <rdf:li>  USA </rdf:li></rdf:Bag></dc:subject>
+            <lr:hierarchicalSubject><rdf:Bag><rdf:li>animal|mammal|rodent</rdf:li></rdf:Bag></lr:hierarchicalSubject>
+            <dc:title><rdf:Alt><rdf:li xml:lang="de">Hörnchen</rdf:li><rdf:li xml:lang='x-default'>Squirrel</rdf:li></rdf:Alt></dc:title>
+            <dc:description><rdf:Alt><rdf:li xml:lang="en">A squirrel</rdf:li></rdf:Alt></dc:description>
+            <dc:rights/></rdf:Description>"#,
+        );
+        assert_eq!(m.sources.xmp_subject, ["Alvin & friends", "café", "USA"]);
+        assert_eq!(m.hierarchical_keywords, ["animal|mammal|rodent"]);
+        assert_eq!(m.title.as_deref(), Some("Squirrel"));
+        assert_eq!(m.description.as_deref(), Some("A squirrel"));
+        assert_eq!(m.sources.xmp_date_created.as_deref(), Some("2015-06-12"));
+        assert_eq!(m.datetime_original, None);
+        assert!(m.warnings.is_empty(), "{:?}", m.warnings);
+
+        // Absent, self-closing, a `dc:subjectX` look-alike, structured items: nothing.
+        let m = read_str(
+            "<dc:subjectX>no</dc:subjectX><dc:subject/><lr:hierarchicalSubject><rdf:Bag><rdf:li rdf:parseType=\"Resource\"><x>1</x></rdf:li></rdf:Bag></lr:hierarchicalSubject>",
+        );
+        assert!(m.sources.xmp_subject.is_empty() && m.hierarchical_keywords.is_empty() && m.title.is_none());
+        // Plain text instead of an Alt.
+        assert_eq!(read_str("<dc:title> Plain </dc:title>").title.as_deref(), Some("Plain"));
+    }
+
+    #[test]
+    fn keyword_bounds() {
+        let mut x = String::from("<dc:subject><rdf:Bag>");
+        for i in 0..10_005 {
+            x.push_str(&format!("<rdf:li>k{i}</rdf:li>"));
+        }
+        x.push_str(&format!("</rdf:Bag></dc:subject><dc:title>{}</dc:title>", "é".repeat(1500)));
+        let m = read_str(&x);
+        assert_eq!(m.sources.xmp_subject.len(), 10_000);
+        assert_eq!(m.title.as_ref().map(|t| t.chars().count()), Some(1000));
+        assert_eq!(m.warnings.len(), 2, "{:?}", m.warnings);
+    }
+
+    #[test]
+    fn references() {
+        assert_eq!(
+            clean(" &lt;a&gt; &amp;lt; &#65;&#x42; &bogus; & &#xD800; ").as_deref(),
+            Some("<a> &lt; AB &bogus; & &#xD800;")
+        );
+    }
+
+    #[test]
     fn exif_values_win_and_junk_is_fine() {
         let mut src = SliceSource(b"<aux:Lens>XMP lens</aux:Lens>");
         let mut r = Reader::new(&mut src);
         let mut m = Metadata { lens_model: Some("EXIF lens".into()), ..Default::default() };
         read(&mut r, Block { offset: 0, len: 30 }, &mut m);
         assert_eq!(m.lens_model.as_deref(), Some("EXIF lens"));
-        for junk in ["", "aux:Lens", "<aux:Lens", " aux:Lens=", " aux:Lens=\"", "<aux:Lens/>", "\u{1F600}aux:Lens"] {
+        for junk in [
+            "",
+            "aux:Lens",
+            "<aux:Lens",
+            " aux:Lens=",
+            " aux:Lens=\"",
+            "<aux:Lens/>",
+            "\u{1F600}aux:Lens",
+            "<dc:subject",
+            "<dc:subject>",
+            "<dc:subject><rdf:li",
+            "<dc:subject><rdf:li>x",
+            "<dc:subject><rdf:li>x</dc:subject>",
+            "<dc:title><rdf:li xml:lang=\"x-default>x</rdf:li></dc:title>",
+            "<dc:title>&#x",
+        ] {
             read_str(junk);
         }
     }
