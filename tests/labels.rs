@@ -101,3 +101,81 @@ fn png_raw_profile_iptc_decodes_once_located() {
     assert_eq!(m.sources.iptc_keywords, ["Autumn, tree, le"]);
     assert!(m.warnings.is_empty(), "{:?}", m.warnings);
 }
+
+fn check(file: &str, checks: &str) -> preflight::report::Report {
+    let brief =
+        preflight::brief::Brief::parse(&format!(r#"{{"preflight_brief": 1, "name": "t", "checks": {checks}}}"#))
+            .expect("brief parses");
+    let mut src = FileSource::open(&corpus_dir().join(file)).unwrap();
+    preflight::check(&mut src, file, &brief, &preflight::Context::default()).0
+}
+
+fn finding<'r>(r: &'r preflight::report::Report, id: &str) -> &'r preflight::report::Finding {
+    r.findings.iter().find(|f| f.check == id).unwrap_or_else(|| panic!("no {id} in {:#?}", r.findings))
+}
+
+/// A real Lightroom hierarchy (TIFF, IPTC in tag 33723, XMP in tag 700) through the whole pipeline.
+#[test]
+fn taxonomy_brief_end_to_end() {
+    use preflight::report::Verdict;
+    const TIF: &str = "metadata/exifr__tif-with-iptc-icc-xmp.tif";
+    let inside = r#"{"labels": {"required_roots": ["Jet2.com_Keywords > Geographic Keywords"], "taxonomy": [
+        "Jet2.com_Keywords > Geographic Keywords > Europe > Turkey > DLM_Dalaman > Dalyan",
+        "Jet2.com_Keywords > Image Source > Photographer - Gavin Priestley"]}}"#;
+    let r = check(TIF, inside);
+    for id in ["labels.present", "labels.roots", "labels.taxonomy"] {
+        assert_eq!(finding(&r, id).verdict, Verdict::Pass, "{id}: {:#?}", r.findings);
+    }
+    assert_eq!(r.metadata.hierarchical_keywords.len(), 5);
+    assert_eq!(r.metadata.keywords.len(), 8);
+    let json = serde_json::to_value(&r).unwrap();
+    assert!(json["metadata"]["keywords"].is_array() && json["metadata"].get("title").is_some());
+    assert!(json["metadata"].get("sources").is_none());
+
+    // Dalyan is not in this taxonomy: the label is named, with what is allowed there.
+    let outside = r#"{"labels": {"min_depth": 4, "taxonomy": {"Jet2.com_Keywords": {
+        "Geographic Keywords": {"Europe": {"Turkey": {"DLM_Dalaman": {"Ölüdeniz": {}}}}},
+        "Image Source": ["Photographer - Gavin Priestley"]}}}}"#;
+    let r = check(TIF, outside);
+    let t = finding(&r, "labels.taxonomy");
+    assert_eq!(t.verdict, Verdict::Fail);
+    assert_eq!(
+        t.measured.as_deref(),
+        Some("1 of 5 outside: `Jet2.com_Keywords > Geographic Keywords > Europe > Turkey > DLM_Dalaman > Dalyan`")
+    );
+    assert!(t.message.contains("`Dalyan` is not under `Jet2.com_Keywords > Geographic Keywords > Europe > Turkey > DLM_Dalaman` (allowed: Ölüdeniz)"), "{}", t.message);
+    assert_eq!(r.verdict, Verdict::Fail);
+    let d = finding(&r, "labels.depth");
+    assert_eq!(d.verdict, Verdict::Fail, "the Image Source path is 3 deep");
+    assert!(
+        d.message.contains("`Jet2.com_Keywords > Image Source > Photographer - Gavin Priestley (3)`"),
+        "{}",
+        d.message
+    );
+
+    // Flat keywords (a compact camera's IPTC/XMP keywords) against a taxonomy.
+    let r =
+        check("metadata/mei__Canon_Powershot_S90.jpg", r#"{"labels": {"taxonomy": {"place": ["ireland > dublin"]}}}"#);
+    let t = finding(&r, "labels.taxonomy");
+    assert_eq!((t.verdict, t.measured.as_deref()), (Verdict::Fail, Some("2 of 4 outside: `2012`, `june`")));
+    // No keywords at all.
+    let r = check("metadata/exifr__issue-exifr-59.jpg", "{}");
+    assert!(r.findings.iter().all(|f| !f.check.starts_with("labels")));
+}
+
+/// Which corpus files have blocks that disagree (printed with `--nocapture`).
+#[test]
+fn consistency_on_the_corpus() {
+    let dir = corpus_dir();
+    let mut flagged = Vec::new();
+    for row in labels(&dir) {
+        let r = check(&row["file"], "{}");
+        if let Some(f) = r.findings.iter().find(|f| f.check == "metadata.consistency") {
+            println!("{}: {}", row["file"], f.measured.as_deref().unwrap_or(""));
+            flagged.push(row["file"].clone());
+        }
+    }
+    // The Fuji's XMP and IPTC say 2002-06-20 (a date alone) while EXIF says 2002-07-13: a real
+    // disagreement (ExifTool reads the same three values). Every other file agrees with itself.
+    assert_eq!(flagged, ["metadata/mei__FujiFilm_FinePixS1Pro_1_.jpg"]);
+}

@@ -17,6 +17,8 @@
 //! | [`information`]| `information.entropy`, `information.grayscale`                       |
 //! | [`noise`]      | `noise`                                                              |
 //! | [`upsampling`] | `upsampling`                                                         |
+//! | [`labels`]     | `labels.present`, `labels.roots`, `labels.depth`, `labels.taxonomy`  |
+//! | (always)       | `metadata.consistency` (in [`labels`])                               |
 //! | (pixel rules)  | `pixels` (what was decoded, or why pixel checks could not run)       |
 //! | (always)       | `integrity`                                                          |
 //!
@@ -27,7 +29,8 @@
 //! - A family whose block is absent from the brief is not asked and emits nothing — except the
 //!   sanity checks that need no brief value: an unrecognised file format (`format`, error),
 //!   a capture time in the future (`capture_time.future`, warn), GPS at exactly 0,0
-//!   (`gps.null_island`, warn) and structural problems met while reading (`integrity`, warn).
+//!   (`gps.null_island`, warn), metadata blocks disagreeing (`metadata.consistency`, warn) and
+//!   structural problems met while reading (`integrity`, warn).
 //!   Those emit only when they find something.
 //! - A family the brief asks for emits a finding per aspect it sets, passes included.
 //! - Missing evidence (no dimensions, no date…) is `warn` ("could not be determined"), never a
@@ -42,6 +45,7 @@ pub mod file_size;
 pub mod format;
 pub mod gps;
 pub mod information;
+pub mod labels;
 pub mod noise;
 pub mod resolution;
 pub mod sharpness;
@@ -134,6 +138,7 @@ pub struct Rules {
     pub information: Option<information::InformationRule>,
     pub noise: Option<noise::NoiseRule>,
     pub upsampling: Option<upsampling::UpsamplingRule>,
+    pub labels: Option<labels::LabelsRule>,
 }
 
 impl Rules {
@@ -159,6 +164,7 @@ impl Rules {
             information: block(checks, "information", information::parse),
             noise: block(checks, "noise", noise::parse),
             upsampling: block(checks, "upsampling", upsampling::parse),
+            labels: block(checks, "labels", labels::parse),
         }
     }
 
@@ -210,6 +216,7 @@ pub fn run(rules: &Rules, ev: &Evidence<'_>) -> Vec<Finding> {
             upsampling::evaluate(r, ev, &mut out);
         }
     }
+    labels::evaluate(rules.labels.as_ref(), ev, &mut out);
     integrity(ev, &mut out);
     out
 }
