@@ -85,6 +85,12 @@ export const strings = {
     'information.grayscale': 'Grayscale as RGB',
     noise: 'Noise',
     upsampling: 'Upsampling',
+    labels: 'Labels',
+    'labels.present': 'Keywords present',
+    'labels.roots': 'Required label roots',
+    'labels.depth': 'Label depth',
+    'labels.taxonomy': 'Labels in the taxonomy',
+    'metadata.consistency': 'Metadata blocks agree',
   },
 
   // Overlays on the preview (where the pixel problems are).
