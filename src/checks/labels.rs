@@ -146,6 +146,19 @@ impl Taxonomy {
         any(&self.roots, k)
     }
 
+    /// Every term's name (for suggestions), at most [`MAX_TAXONOMY_NODES`].
+    fn all_names(&self) -> Vec<&str> {
+        fn walk<'n>(nodes: &'n [Node], out: &mut Vec<&'n str>) {
+            for n in nodes {
+                out.push(&n.name);
+                walk(&n.children, out);
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.roots, &mut out);
+        out
+    }
+
     /// The taxonomy path (spelled as the brief has it) of the first node named `k` under `under`.
     fn find_under(&self, under: &[String], k: &str) -> Option<Vec<String>> {
         fn find(nodes: &[Node], k: &str, path: &mut Vec<String>) -> bool {
@@ -490,7 +503,12 @@ fn evaluate_rule(rule: &LabelsRule, ev: &Evidence<'_>, out: &mut Vec<Finding>) {
             let options: Vec<&str> = t.children(&l.keys[..at]).iter().map(|n| n.name.as_str()).collect();
             let near = suggest(&l.segs[at], &options);
             let parent = if at == 0 { "a root".to_string() } else { format!("under `{}`", show(&l.segs[..at])) };
-            if notes.len() < 3 {
+            if notes.len() < 3 && l.keys.len() == 1 {
+                notes.push(match suggest(&l.segs[0], &t.all_names()) {
+                    Some(n) => format!("`{}` is no term of the taxonomy — did you mean `{n}`?", l.segs[0]),
+                    None => format!("`{}` is no term of the taxonomy", l.segs[0]),
+                });
+            } else if notes.len() < 3 {
                 notes.push(match near {
                     Some(n) => format!("`{}` is not {parent} — did you mean `{n}`?", l.segs[at]),
                     None if options.len() <= NAMED => {
@@ -724,13 +742,14 @@ mod tests {
     #[test]
     fn a_label_outside_the_taxonomy_is_named() {
         let mut f = Fixture::jpeg();
-        f.metadata.keywords = strs(&["scene > outdoor > beech", "weather > sky > clear", "vacation", "beach"]);
+        f.metadata.keywords = strs(&["scene > outdoor > beech", "weather > sky > clear", "vacation", "beach", "offise"]);
         let out = f.run(BRIEF);
         let t = one(&out, "labels.taxonomy");
         assert_eq!(t.verdict, Verdict::Fail);
-        assert_eq!(t.measured.as_deref(), Some("2 of 4 outside: `scene > outdoor > beech`, `vacation`"));
+        assert_eq!(t.measured.as_deref(), Some("3 of 5 outside: `scene > outdoor > beech`, `vacation`, `offise`"));
         assert!(t.message.contains("`beech` is not under `scene > outdoor` — did you mean `beach`?"), "{}", t.message);
-        assert!(t.message.contains("`vacation` is not a root"), "{}", t.message);
+        assert!(t.message.contains("`vacation` is no term of the taxonomy;"), "{}", t.message);
+        assert!(t.message.contains("`offise` is no term of the taxonomy — did you mean `office`?"), "{}", t.message);
         assert_eq!(one(&out, "labels.roots").verdict, Verdict::Pass);
     }
 
