@@ -742,7 +742,8 @@ mod tests {
     #[test]
     fn a_label_outside_the_taxonomy_is_named() {
         let mut f = Fixture::jpeg();
-        f.metadata.keywords = strs(&["scene > outdoor > beech", "weather > sky > clear", "vacation", "beach", "offise"]);
+        f.metadata.keywords =
+            strs(&["scene > outdoor > beech", "weather > sky > clear", "vacation", "beach", "offise"]);
         let out = f.run(BRIEF);
         let t = one(&out, "labels.taxonomy");
         assert_eq!(t.verdict, Verdict::Fail);
