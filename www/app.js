@@ -84,6 +84,19 @@ function cameraLine(m) {
   return [camera, m.lens_model?.trim(), date, exposure].filter(Boolean).join(' · ');
 }
 
+/**
+ * The labels to show: hierarchical paths first (`a > b > c`), then flat keywords that are not
+ * already a segment of one of them (Lightroom writes both).
+ * @param {Report['metadata']} m
+ */
+function keywordList(m) {
+  if (!m) return [];
+  const paths = (m.hierarchical_keywords ?? []).map((k) => k.split('|').map((t) => t.trim()).join(' > '));
+  const inPaths = new Set(paths.flatMap((p) => p.split(' > ')).map((t) => t.toLowerCase()));
+  const flat = (m.keywords ?? []).filter((k) => !inPaths.has(k.toLowerCase()));
+  return [...paths, ...flat];
+}
+
 // ───────────────────────────── cards ─────────────────────────────
 /** Text with <wbr> after _ - . / so long file names wrap at natural points. @param {string} text */
 function breakable(text) {
@@ -104,6 +117,7 @@ function createCard(e) {
       h('div', { class: 'card__head' }, nameEl, badge('pending', 'card__verdict')),
       h('p', { class: 'card__facts', text: S.checking }),
       h('p', { class: 'card__meta' }),
+      h('p', { class: 'card__keywords' }),
       h('p', { class: 'card__pixels' })),
     h('div', { class: 'card__findings' }));
   e.card = card;
@@ -238,6 +252,10 @@ function renderCard(e) {
   main.querySelector('.card__verdict')?.replaceWith(badge(verdict, 'card__verdict'));
   /** @type {HTMLElement} */ (main.querySelector('.card__facts')).textContent = r ? facts(r) : S.checking;
   /** @type {HTMLElement} */ (main.querySelector('.card__meta')).textContent = r ? cameraLine(r.metadata) : '';
+  const kw = /** @type {HTMLElement} */ (main.querySelector('.card__keywords'));
+  const labels = r ? keywordList(r.metadata) : [];
+  kw.textContent = labels.length ? S.keywordsLine(labels) : '';
+  if (labels.length) kw.title = labels.join('\n'); else kw.removeAttribute('title');
   const px = /** @type {HTMLElement} */ (main.querySelector('.card__pixels'));
   px.textContent = r?.pixels ? S.pixelFacts(r.pixels) : '';
   if (r?.pixels) px.title = S.pixelDetails(r.pixels); else px.removeAttribute('title');

@@ -20,7 +20,8 @@ import init, { Engine, validateBrief, version } from './pkg/preflight.js';
  *   offset_time_original: string|null, create_date: string|null, gps: Gps|null,
  *   focal_length_mm: number|null, focal_length_35mm: number|null, f_number: number|null,
  *   exposure_time_s: number|null, iso: number|null, orientation: number|null, software: string|null,
- *   artist: string|null, copyright: string|null, blocks: string[], warnings: string[] }} Metadata
+ *   artist: string|null, copyright: string|null, keywords: string[], hierarchical_keywords: string[],
+ *   title: string|null, description: string|null, blocks: string[], warnings: string[] }} Metadata
  * @typedef {{ analysed: 'image'|'embedded_preview', width: number, height: number, highlights_percent: number|null,
  *   shadows_percent: number|null, largest_highlight_area_percent: number|null, largest_shadow_area_percent: number|null,
  *   brightness_percent: number|null, sharpest_tile: number|null, in_focus_percent: number|null, blur: string|null,
@@ -100,7 +101,8 @@ export function errorReport(name, size, reason) {
       make: null, model: null, lens_make: null, lens_model: null, body_serial: null, lens_serial: null,
       datetime_original: null, offset_time_original: null, create_date: null, gps: null,
       focal_length_mm: null, focal_length_35mm: null, f_number: null, exposure_time_s: null, iso: null,
-      orientation: null, software: null, artist: null, copyright: null, blocks: [], warnings: [],
+      orientation: null, software: null, artist: null, copyright: null,
+      keywords: [], hierarchical_keywords: [], title: null, description: null, blocks: [], warnings: [],
     },
     findings: [{ check: 'read', verdict: 'error', measured: null, expected: null,
       message: `Could not check this file: ${reason}. Try again; if it keeps failing, open the file in an image viewer to see whether it is damaged.` }],

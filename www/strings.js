@@ -52,6 +52,8 @@ export const strings = {
   bitDepth: (n) => `${n}-bit`,
   megapixels: (mp) => `${mp < 1 ? mp.toFixed(2) : mp.toFixed(1)} MP`,
   noPreview: 'No preview',
+  /** The labels line on a card: the first few, then how many more. */
+  keywordsLine: (/** @type {string[]} */ k) => `Labels: ${k.slice(0, 4).join(' · ')}${k.length > 4 ? ` (+${k.length - 4})` : ''}`,
   thumbAlt: (name) => `Preview of ${name}`,
 
   checkNames: {

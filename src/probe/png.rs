@@ -1,6 +1,6 @@
 //! PNG: IHDR (size, bit depth) and the chunk list up to IEND, reading only chunk headers and a
-//! short keyword for text chunks. iTXt `XML:com.adobe.xmp` (uncompressed) is the XMP; iCCP
-//! marks an ICC profile.
+//! short keyword for text chunks. iTXt `XML:com.adobe.xmp` (uncompressed) is the XMP; a text
+//! chunk keyed `Raw profile type iptc` is the IPTC; iCCP marks an ICC profile.
 //!
 //! eXIf is found wherever it sits. Some writers put it (and text chunks) *after* the pixel data,
 //! but walking a large PNG's IDAT chunks (often 8 KB each) would touch the whole file. So the
@@ -62,6 +62,9 @@ pub fn probe(reader: &mut Reader<'_>, out: &mut Probe) -> Result<(), ReadError> 
                 }
                 out.exif.push(Block { offset, len: block_len });
             }
+            b"tEXt" | b"zTXt" | b"iTXt" if out.iptc.is_none() && is_raw_iptc(reader, data) => {
+                out.iptc = Some(Block { offset: data, len: len.min(file_len.saturating_sub(data)) })
+            }
             b"iTXt" if out.xmp.is_none() => itxt_xmp(reader, data, len, out),
             b"iCCP" => out.icc = true,
             b"IDAT" if file_len > Reader::HEAD => return tail_chunks(reader, data + len + 4, out),
@@ -84,7 +87,7 @@ fn tail_chunks(reader: &mut Reader<'_>, from: u64, out: &mut Probe) -> Result<()
     let mut i = 0usize;
     while i + 12 <= tail.len() {
         let kind = &tail[i + 4..i + 8];
-        let interesting = matches!(kind, b"eXIf" | b"iTXt" | b"iCCP" | b"IEND");
+        let interesting = matches!(kind, b"eXIf" | b"iTXt" | b"tEXt" | b"zTXt" | b"iCCP" | b"IEND");
         let len = u32::from_be_bytes([tail[i], tail[i + 1], tail[i + 2], tail[i + 3]]) as usize;
         if !interesting || len > tail.len() - i - 12 {
             i += 1;
@@ -102,6 +105,9 @@ fn tail_chunks(reader: &mut Reader<'_>, from: u64, out: &mut Probe) -> Result<()
                 out.exif.push(Block { offset: data + 6, len: len as u64 - 6 })
             }
             b"eXIf" if len > 0 => out.exif.push(Block { offset: data, len: len as u64 }),
+            b"tEXt" | b"zTXt" | b"iTXt" if out.iptc.is_none() && is_raw_iptc(reader, data) => {
+                out.iptc = Some(Block { offset: data, len: len as u64 })
+            }
             b"iTXt" if out.xmp.is_none() => itxt_xmp(reader, data, len as u64, out),
             b"iCCP" => out.icc = true,
             b"IEND" => saw_iend = true,
@@ -125,6 +131,14 @@ fn crc32(bytes: &[u8]) -> u32 {
         }
     }
     !crc
+}
+
+/// A text chunk keyed `Raw profile type iptc` (ImageMagick/ExifTool's hex dump of IPTC-IIM,
+/// compressed in zTXt); [`crate::metadata::iptc`] decodes the whole chunk data.
+fn is_raw_iptc(reader: &mut Reader<'_>, data: u64) -> bool {
+    const KEY: &[u8] = b"Raw profile type iptc\0";
+    let mut head = [0u8; 22];
+    reader.read_exact(data, &mut head).is_ok() && head == KEY
 }
 
 /// iTXt: keyword \0 compression-flag compression-method language \0 translated \0 text.

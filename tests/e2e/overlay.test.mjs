@@ -87,7 +87,8 @@ test('overlays: clipping shown where highlights clip, focus map where sharpness 
     return { blown: inSum / inN, rest: outSum / outN };
   });
   assert.ok(under.blown > 200 && under.blown > under.rest + 60, `red lies over the bright lamps: ${JSON.stringify(under)}`);
-  assert.equal(await page.$eval(`${card(HDR)} .card__pixels`, (el) => el.textContent), '11 % blown · sharpest 712 · σ 0.6');
+  // The facts line shows the report's own numbers (their exact values belong to the Rust tests).
+  assert.match(await page.$eval(`${card(HDR)} .card__pixels`, (el) => el.textContent), /^11 % blown · sharpest [\d,]+ · σ \d+\.\d$/);
 
   // Toggle by click, then by keyboard: aria-pressed and the layer follow.
   await hdrClip.click();
