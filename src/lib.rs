@@ -16,6 +16,7 @@
 
 pub mod brief;
 pub mod checks;
+pub mod manifest;
 pub mod metadata;
 pub mod pixels;
 pub mod probe;

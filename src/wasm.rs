@@ -195,6 +195,15 @@ pub fn validate_brief(brief_json: &str) -> String {
     }
 }
 
+/// The batch manifest as CSV (see `manifest.rs`), from a JSON array of reports — the same bytes
+/// `preflight check --manifest` writes.
+#[wasm_bindgen(js_name = manifestCsv)]
+pub fn manifest_csv(reports_json: &str) -> Result<String, JsError> {
+    let reports: Vec<crate::report::Report> =
+        serde_json::from_str(reports_json).map_err(|e| JsError::new(&format!("not a list of reports: {e}")))?;
+    Ok(crate::manifest::to_csv(&reports))
+}
+
 /// The crate version, shown in the page footer and written into manifests.
 #[wasm_bindgen]
 pub fn version() -> String {

@@ -201,3 +201,23 @@ fn cli_over_the_corpus_agrees_with_exiftool() {
     assert!(compared > 250, "compared {compared} values");
     assert!(rate >= 0.95, "{agreed}/{compared} agree: {misses:#?}");
 }
+
+#[test]
+fn manifest_writes_one_csv_row_per_file() {
+    let dir = scratch("manifest");
+    let csv = dir.join("out.csv");
+    let out = bin()
+        .args(["check", "--manifest"])
+        .arg(&csv)
+        .arg(fixtures().join("exifpy__Canon_40D.jpg"))
+        .arg(fixtures().join("exifpy__DSCN0010.jpg"))
+        .output()
+        .unwrap();
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let rows: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(rows.len(), 3, "{text}");
+    assert!(rows[0].starts_with("file,file_size,format,width,height,megapixels,bit_depth,datetime_original,"));
+    assert!(rows[2].contains(",NIKON,COOLPIX P6000,"), "{}", rows[2]);
+    assert!(rows[2].contains(",43.46744833333333,11.885126666663888,") || rows[2].contains(",43.4674"), "{}", rows[2]);
+}

@@ -19,7 +19,7 @@ const els = {
   briefFile: /** @type {HTMLInputElement} */ ($('brief-file')), briefError: $('brief-error'), briefSummary: $('brief-summary'),
   drop: $('drop'), pickFiles: /** @type {HTMLButtonElement} */ ($('pick-files')), pickFolder: /** @type {HTMLButtonElement} */ ($('pick-folder')),
   fileInput: /** @type {HTMLInputElement} */ ($('file-input')), folderInput: /** @type {HTMLInputElement} */ ($('folder-input')),
-  status: $('status'), progress: $('progress'), summary: $('summary'), clear: $('clear'), exportBtn: $('export'), bar: $('bar-fill'), cards: $('cards'),
+  status: $('status'), progress: $('progress'), summary: $('summary'), clear: $('clear'), exportBtn: $('export'), exportCsv: $('export-csv'), bar: $('bar-fill'), cards: $('cards'),
   version: $('version'),
 };
 const VERDICTS = /** @type {const} */ (['fail', 'error', 'warn', 'pass']);
@@ -339,6 +339,7 @@ function updateProgress() {
   els.summary.hidden = !total;
   els.clear.hidden = !total;
   els.exportBtn.hidden = !finished;
+  els.exportCsv.hidden = !finished;
   for (const v of VERDICTS) {
     const btn = /** @type {HTMLElement} */ (els.summary.querySelector(`[data-v="${v}"]`));
     /** @type {HTMLElement} */ (btn.querySelector('.chip__n')).textContent = String(c[v]);
@@ -480,12 +481,20 @@ function wireDrop() {
   }
   els.clear.addEventListener('click', clearAll);
   // Saves every report as one JSON file, made here (a local blob: URL, revoked at once; no upload).
-  els.exportBtn.addEventListener('click', () => {
-    const data = { brief: pf.brief, version: pf.version, checked_at: new Date().toISOString(), reports: entries.map((e) => e.report) };
-    const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
-    const a = /** @type {HTMLAnchorElement} */ (h('a', { href: url, download: S.exportName }));
+  /** Saves `data` as a local file (a blob: URL, revoked at once; nothing is uploaded). */
+  const save = (/** @type {string} */ data, /** @type {string} */ type, /** @type {string} */ name) => {
+    const url = URL.createObjectURL(new Blob([data], { type }));
+    const a = /** @type {HTMLAnchorElement} */ (h('a', { href: url, download: name }));
     a.click();
     setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
+  els.exportBtn.addEventListener('click', () => {
+    const data = { brief: pf.brief, version: pf.version, checked_at: new Date().toISOString(), reports: entries.map((e) => e.report) };
+    save(JSON.stringify(data, null, 2), 'application/json', S.exportName);
+  });
+  els.exportCsv.addEventListener('click', () => {
+    const reports = entries.map((e) => e.report).filter(Boolean);
+    save(pf.manifest(/** @type {Report[]} */ (reports)), 'text/csv', S.exportCsvName);
   });
 }
 

@@ -9,7 +9,7 @@
 // worker: after `ready` resolves, checking files never touches the network. Files are passed
 // to workers by reference (structured clone of a File is a handle, not a copy) one at a time,
 // and each worker reads only the byte ranges the parsers ask for.
-import init, { Engine, validateBrief, version } from './pkg/preflight.js';
+import init, { Engine, manifestCsv, validateBrief, version } from './pkg/preflight.js';
 
 /**
  * @typedef {'pass'|'warn'|'fail'|'error'} Verdict
@@ -67,6 +67,7 @@ import init, { Engine, validateBrief, version } from './pkg/preflight.js';
  *   ready: Promise<ReadyInfo>,
  *   check(files: Iterable<FileInput>|ArrayLike<FileInput>, onReport?: (report: Report, file: Blob, info: ReportInfo) => void, options?: CheckOptions): Promise<Report[]>,
  *   setBrief(brief: object|string): Promise<string>,
+ *   manifest(reports: Report[]): string,
  *   terminate(): void,
  *   readonly version: string,
  *   readonly brief: object|null,
@@ -291,6 +292,13 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, wasmUrl, fullW
   return {
     ready,
     get version() { return ver; },
+
+    /**
+     * The batch manifest as CSV: one row per report, every check's verdict and measured value —
+     * byte-for-byte what `preflight check --manifest` writes for the same reports.
+     * @param {Report[]} reports @returns {string}
+     */
+    manifest(reports) { return manifestCsv(JSON.stringify(reports)); },
     get brief() { return current?.brief ?? null; },
 
     async check(files, onReport, { signal, onThumbnail, thumbnailSize = 320 } = {}) {

@@ -37,6 +37,8 @@ export const strings = {
   clear: 'Clear results',
   export: 'Save results (JSON)',
   exportName: 'preflight-results.json',
+  exportCsv: 'Save manifest (CSV)',
+  exportCsvName: 'manifest.csv',
   filterAll: 'All',
   filterLabel: 'Show only',
 

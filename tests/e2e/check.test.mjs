@@ -160,5 +160,14 @@ test('results can be saved as one JSON file', async () => {
   assert.deepEqual(data.reports.map((r) => r.file), files.map((f) => f.name));
   assert.ok(data.reports.every((r) => r.verdict && Array.isArray(r.findings) && r.metadata));
   assert.equal(typeof data.brief.name, 'string');
+  // The manifest: a header and one CSV row per file, in drop order.
+  const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.locator('#export-csv').click()]);
+  assert.equal(csvDownload.suggestedFilename(), 'manifest.csv');
+  const csv = await (await import('node:fs/promises')).readFile(await csvDownload.path(), 'utf8');
+  const rows = csv.split('\r\n').filter(Boolean);
+  assert.equal(rows.length, 3, csv);
+  assert.match(rows[0], /^file,file_size,format,width,height,/);
+  assert.match(rows[1], /^exifpy__Canon_40D\.jpg,7958,JPEG,100,68,/);
+  assert.match(rows[2], /^mei__HTC_Desire\.webp,46362,WEBP,776,909,/);
   await page.close();
 });

@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { setup, openApp, corpus, repoRoot } from './helpers.mjs';
 
@@ -33,14 +34,15 @@ for (const briefFile of ['default.json', 'street-dataset.json', 'adobe-stock.jso
   test(`browser and CLI reports are identical: ${names.length} corpus files, brief ${briefFile}`, async () => {
     const briefPath = path.join(repoRoot, 'briefs', briefFile);
     // CLI, run from inside the folder so its `file` names are the bare names the browser sees.
-    const run = spawnSync(cli, ['check', '--json', '--brief', briefPath, ...names], { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20 });
+    const manifestPath = path.join(os.tmpdir(), `preflight-parity-${process.pid}-${briefFile}.csv`);
+    const run = spawnSync(cli, ['check', '--json', '--brief', briefPath, '--manifest', manifestPath, ...names], { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20 });
     assert.ok(run.status === 0 || run.status === 1, `CLI exit ${run.status}: ${run.stderr}`);
     const fromCli = JSON.parse(run.stdout);
     assert.equal(fromCli.length, names.length);
 
     const { page } = await openApp(env.context, env.url);
     const files = names.map((name) => ({ name, b64: readFileSync(path.join(dir, name)).toString('base64') }));
-    const fromBrowser = await page.evaluate(async ({ files, brief }) => {
+    const { reports: fromBrowser, csv: browserCsv } = await page.evaluate(async ({ files, brief }) => {
       const { createPreflight } = await import('./preflight.js');
       const pf = createPreflight({ brief, workers: 2 });
       await pf.ready;
@@ -51,8 +53,9 @@ for (const briefFile of ['default.json', 'street-dataset.json', 'adobe-stock.jso
         return new File([u8], name);
       });
       const reports = await pf.check(list);
+      const csv = pf.manifest(reports);
       pf.terminate();
-      return reports;
+      return { reports, csv };
     }, { files, brief: readFileSync(briefPath, 'utf8') });
     await page.close();
 
@@ -70,6 +73,8 @@ for (const briefFile of ['default.json', 'street-dataset.json', 'adobe-stock.jso
       }
       assert.deepStrictEqual(b, c, `report for ${names[i]} differs between browser and CLI`);
     }
+    // The manifest is the same CSV from both doors (when the reports are the same).
+    if (browserDecoded === 0) assert.equal(browserCsv, readFileSync(manifestPath, 'utf8'), 'manifest CSV differs');
     const pixelBrief = /"(exposure|sharpness|information|noise|upsampling)"/.test(readFileSync(briefPath, 'utf8'));
     assert.equal(browserDecoded, pixelBrief ? names.filter((n) => n.endsWith('.avif')).length : 0, 'AVIF pixels come from the browser exactly when the brief needs pixels');
     // Not trivially equal: the reports carry real content.

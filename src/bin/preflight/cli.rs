@@ -17,7 +17,7 @@ const USAGE: &str = "\
 preflight — check photos against a buyer's brief, locally.
 
 USAGE:
-    preflight check [--brief FILE] [--json] [--jobs N] PATH...
+    preflight check [--brief FILE] [--json] [--manifest FILE.csv] [--jobs N] PATH...
     preflight brief FILE
 
 COMMANDS:
@@ -28,6 +28,8 @@ COMMANDS:
 OPTIONS:
     --brief FILE   The brief to check against (default: the built-in general brief).
     --json         Print reports as a JSON array (the same JSON the browser produces).
+    --manifest F   Also write the batch manifest (one CSV row per file, every check's verdict
+                   and measured value; the same CSV the page saves).
     --jobs N       Files checked in parallel (default: number of cores).
     -h, --help     Print this help.
     -V, --version  Print the version.
@@ -53,6 +55,7 @@ pub fn main() -> ExitCode {
 struct CheckArgs {
     brief: Option<PathBuf>,
     json: bool,
+    manifest: Option<PathBuf>,
     jobs: Option<usize>,
     paths: Vec<PathBuf>,
 }
@@ -75,11 +78,12 @@ fn run() -> Result<ExitCode, String> {
     };
     match command.as_str() {
         "check" => {
-            let mut args = CheckArgs { brief: None, json: false, jobs: None, paths: Vec::new() };
+            let mut args = CheckArgs { brief: None, json: false, manifest: None, jobs: None, paths: Vec::new() };
             while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
                 match arg {
                     Long("brief") => args.brief = Some(parser.value().map_err(|e| e.to_string())?.into()),
                     Long("json") => args.json = true,
+                    Long("manifest") => args.manifest = Some(parser.value().map_err(|e| e.to_string())?.into()),
                     Long("jobs") | Short('j') => {
                         let n: usize = parser
                             .value()
@@ -257,6 +261,10 @@ fn check_command(args: CheckArgs) -> Result<ExitCode, String> {
         .map(|r| r.expect("every file checked"))
         .collect();
 
+    if let Some(path) = &args.manifest {
+        std::fs::write(path, preflight::manifest::to_csv(&reports))
+            .map_err(|e| format!("cannot write manifest {}: {e}", path.display()))?;
+    }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if args.json {

@@ -1,0 +1,154 @@
+//! The manifest: one row per file, the spreadsheet a buyer asks for. The CLI (`--manifest`) and
+//! the page ("Save manifest") both call [`to_csv`], so the two files are identical.
+//!
+//! Columns: fixed facts first (file, size, format, dimensions, capture time, GPS, camera, lens,
+//! exposure, keywords, overall verdict), then two per check that appears anywhere in the batch —
+//! `<check>` (its verdict) and `<check> measured` — in the order checks first appear. A file
+//! without a given check leaves those cells empty.
+//!
+//! # Allocations
+//! The whole CSV text (a few hundred bytes per file).
+
+use crate::report::Report;
+
+/// The fixed columns, in order.
+pub const FIXED_COLUMNS: &[&str] = &[
+    "file",
+    "file_size",
+    "format",
+    "width",
+    "height",
+    "megapixels",
+    "bit_depth",
+    "datetime_original",
+    "offset_time_original",
+    "gps_lat",
+    "gps_lon",
+    "make",
+    "model",
+    "lens_model",
+    "focal_length_mm",
+    "f_number",
+    "exposure_time_s",
+    "iso",
+    "keywords",
+    "verdict",
+];
+
+/// One CSV field, quoted when it must be (RFC 4180). Cells that a spreadsheet would run as a
+/// formula (`=`, `+`, `-`, `@` first) get a leading apostrophe: file names and keywords come from
+/// strangers' files.
+fn field(s: &str) -> String {
+    let offset =
+        s.len() == 6 && s.as_bytes()[3] == b':' && s[1..3].bytes().chain(s[4..].bytes()).all(|b| b.is_ascii_digit());
+    let risky = s.starts_with(['=', '+', '-', '@']) && s.parse::<f64>().is_err() && !offset;
+    let s = if risky { format!("'{s}") } else { s.to_string() };
+    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
+}
+
+fn opt<T: ToString>(v: &Option<T>) -> String {
+    v.as_ref().map(ToString::to_string).unwrap_or_default()
+}
+
+/// The manifest of a batch as CSV (header line first, `\r\n` line ends as RFC 4180 says).
+pub fn to_csv(reports: &[Report]) -> String {
+    let mut checks: Vec<&str> = Vec::new();
+    for r in reports {
+        for f in &r.findings {
+            if !checks.contains(&f.check.as_str()) {
+                checks.push(&f.check);
+            }
+        }
+    }
+    let mut out = String::new();
+    let mut header: Vec<String> = FIXED_COLUMNS.iter().map(|c| c.to_string()).collect();
+    for c in &checks {
+        header.push(c.to_string());
+        header.push(format!("{c} measured"));
+    }
+    out.push_str(&header.iter().map(|h| field(h)).collect::<Vec<_>>().join(","));
+    out.push_str("\r\n");
+    for r in reports {
+        let m = &r.metadata;
+        let mut row = vec![
+            r.file.clone(),
+            r.file_size.to_string(),
+            opt(&r.format),
+            opt(&r.width),
+            opt(&r.height),
+            opt(&r.megapixels),
+            opt(&r.bit_depth),
+            opt(&m.datetime_original),
+            opt(&m.offset_time_original),
+            m.gps.map(|g| g.lat.to_string()).unwrap_or_default(),
+            m.gps.map(|g| g.lon.to_string()).unwrap_or_default(),
+            opt(&m.make),
+            opt(&m.model),
+            opt(&m.lens_model),
+            opt(&m.focal_length_mm),
+            opt(&m.f_number),
+            opt(&m.exposure_time_s),
+            opt(&m.iso),
+            m.keywords.join("; "),
+            r.verdict.as_str().to_string(),
+        ];
+        for c in &checks {
+            match r.findings.iter().find(|f| f.check == *c) {
+                Some(f) => {
+                    row.push(f.verdict.as_str().to_string());
+                    row.push(f.measured.clone().unwrap_or_default());
+                }
+                None => row.extend([String::new(), String::new()]),
+            }
+        }
+        out.push_str(&row.iter().map(|v| field(v)).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{Finding, Verdict};
+
+    fn report(file: &str, findings: Vec<Finding>) -> Report {
+        Report {
+            file: file.into(),
+            file_size: 10,
+            format: Some("JPEG".into()),
+            width: Some(6000),
+            height: Some(4000),
+            megapixels: Some(24.0),
+            bit_depth: Some(8),
+            metadata: Default::default(),
+            pixels: None,
+            findings,
+            verdict: Verdict::Pass,
+        }
+        .finish()
+    }
+
+    #[test]
+    fn one_row_per_file_and_two_columns_per_check() {
+        let a = report(
+            "a, \"quoted\".jpg",
+            vec![Finding::new("resolution", Verdict::Pass, Some("6000 × 4000".into()), None, "ok")],
+        );
+        let mut b = report(
+            "=cmd|' /C calc'!A0.jpg",
+            vec![Finding::new("format", Verdict::Fail, Some("HEIC".into()), None, "no")],
+        );
+        b.metadata.keywords = vec!["street".into(), "rain".into()];
+        b.metadata.offset_time_original = Some("-05:00".into());
+        let csv = to_csv(&[a, b]);
+        let lines: Vec<&str> = csv.split("\r\n").collect();
+        assert_eq!(lines.len(), 4, "header, two rows, trailing empty: {csv}");
+        assert!(lines[0].ends_with(",verdict,resolution,resolution measured,format,format measured"), "{}", lines[0]);
+        assert!(lines[1].starts_with("\"a, \"\"quoted\"\".jpg\",10,JPEG,6000,4000,24,8,"), "{}", lines[1]);
+        assert!(lines[1].ends_with(",pass,pass,6000 × 4000,,"), "{}", lines[1]);
+        assert!(lines[2].starts_with("'=cmd|' /C calc'!A0.jpg,"), "formula neutralised: {}", lines[2]);
+        assert!(lines[2].contains(",street; rain,fail,,,fail,HEIC"), "{}", lines[2]);
+        assert!(lines[2].contains(",-05:00,"), "a UTC offset is data, not a formula: {}", lines[2]);
+    }
+}
