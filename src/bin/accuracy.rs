@@ -3,7 +3,8 @@
 //! ```text
 //! cargo run --release --features detect --bin accuracy -- [--corpus DIR] [--models DIR]
 //!     [--thorough] [--face-threshold X] [--plate-threshold X] [--face-sides 640,1024]
-//!     [--plate-sides 320,640] [--boxes] [--bench]
+//!     [--plate-sides 320,640] [--face-upscale X] [--plate-upscale X] [--face-tile-threshold X]
+//!     [--plate-tile-threshold X] [--face-min PX] [--boxes] [--bench]
 //! ```
 //!
 //! Both detectors run on every image of `faces/` and `plates/`; each image is scored against its
@@ -147,6 +148,7 @@ fn main() {
     let mut effort = Effort::Normal;
     let (mut face_thr, mut plate_thr, mut face_sides, mut plate_sides) = (None, None, None, None);
     let (mut boxes, mut bench) = (false, false);
+    let mut sets: Vec<(&str, String)> = Vec::new();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut it = args.iter();
     let sides = |s: &str| s.split(',').map(|v| v.parse::<u32>().expect("side")).collect::<Vec<_>>();
@@ -160,6 +162,11 @@ fn main() {
             "--plate-threshold" => plate_thr = Some(val().parse::<f32>().expect("threshold")),
             "--face-sides" => face_sides = Some(sides(&val())),
             "--plate-sides" => plate_sides = Some(sides(&val())),
+            "--face-upscale" => sets.push(("fu", val())),
+            "--plate-upscale" => sets.push(("pu", val())),
+            "--face-tile-threshold" => sets.push(("ft", val())),
+            "--plate-tile-threshold" => sets.push(("pt", val())),
+            "--face-min" => sets.push(("fm", val())),
             "--boxes" => boxes = true,
             "--bench" => bench = true,
             other => panic!("unknown argument {other}"),
@@ -186,6 +193,16 @@ fn main() {
     }
     if let Some(s) = plate_sides {
         plates.config.sides = s;
+    }
+    for (k, v) in &sets {
+        let v: f32 = v.parse().expect("number");
+        match *k {
+            "fu" => faces.config.max_upscale = v,
+            "pu" => plates.config.max_upscale = v,
+            "ft" => faces.config.tile_threshold = v,
+            "pt" => plates.config.tile_threshold = v,
+            _ => faces.config.min_face = v,
+        }
     }
     println!("faces: {:?}\nplates: {:?}\neffort: {effort:?}", faces.config, plates.config);
     if bench {

