@@ -124,11 +124,13 @@ fn no_plates_where_none_is_visible() {
 }
 
 #[test]
-fn thorough_effort_covers_tiles_with_one_shape() {
-    let f = faces();
-    let passes = f.passes(6000, 4000, Effort::Thorough);
-    let normal = f.passes(6000, 4000, Effort::Normal).len();
-    assert!(passes.len() > normal);
+fn thorough_effort_adds_passes_and_tiles_share_one_shape() {
+    let c = preflight::detect::centerface::FaceConfig::default();
+    assert!(c.passes(6000, 4000, Effort::Thorough).len() > c.passes(6000, 4000, Effort::Normal).len());
+    let tiled = preflight::detect::centerface::FaceConfig { tile: 768, thorough_sides: vec![], ..c };
+    let passes = tiled.passes(6000, 4000, Effort::Thorough);
+    let normal = tiled.normal_passes(6000, 4000);
+    assert!(passes.len() > normal + 1);
     let tiles = &passes[normal..];
     assert!(tiles.windows(2).all(|w| (w[0].out_w, w[0].out_h) == (w[1].out_w, w[1].out_h)));
 }

@@ -4,7 +4,8 @@
 //! cargo run --release --features detect --bin accuracy -- [--corpus DIR] [--models DIR]
 //!     [--thorough] [--face-threshold X] [--plate-threshold X] [--face-sides 640,1024]
 //!     [--plate-sides 320,640] [--face-upscale X] [--plate-upscale X] [--face-tile-threshold X]
-//!     [--plate-tile-threshold X] [--face-min PX] [--boxes] [--bench]
+//!     [--plate-tile-threshold X] [--face-min PX] [--face-tiles PX] [--plate-tiles PX] [--boxes]
+//!     [--bench]
 //! ```
 //!
 //! Both detectors run on every image of `faces/` and `plates/`; each image is scored against its
@@ -167,6 +168,8 @@ fn main() {
             "--face-tile-threshold" => sets.push(("ft", val())),
             "--plate-tile-threshold" => sets.push(("pt", val())),
             "--face-min" => sets.push(("fm", val())),
+            "--face-tiles" => sets.push(("ftile", val())),
+            "--plate-tiles" => sets.push(("ptile", val())),
             "--boxes" => boxes = true,
             "--bench" => bench = true,
             other => panic!("unknown argument {other}"),
@@ -201,6 +204,8 @@ fn main() {
             "pu" => plates.config.max_upscale = v,
             "ft" => faces.config.tile_threshold = v,
             "pt" => plates.config.tile_threshold = v,
+            "ftile" => faces.config.tile = v as u32,
+            "ptile" => plates.config.tile = v as u32,
             _ => faces.config.min_face = v,
         }
     }

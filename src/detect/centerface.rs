@@ -5,7 +5,7 @@
 //! and five landmarks (10, unused here). Decoding follows deface's reference implementation.
 
 use super::nms::nms;
-use super::prepare::{Layout, Pass, Region, prepare, tile_passes, whole_pass};
+use super::prepare::{Layout, Pass, prepare, scale_back, tile_passes, whole_pass, working_copy};
 use super::{DetectError, Detection, Detector, Effort, Engine, Rgb};
 
 /// The knobs, tuned on ../shared/corpus/faces (see the README's accuracy table).
@@ -17,14 +17,21 @@ pub struct FaceConfig {
     pub sides: Vec<u32>,
     /// How much a small image may be enlarged for a pass (1.0 = never).
     pub max_upscale: f32,
-    /// Thorough effort: the image is also covered by `tile`-pixel tiles as if resized to
-    /// `thorough_side`.
+    /// Thorough effort adds whole-image passes at these longest sides (never enlarging the
+    /// photo beyond `thorough_max_upscale`)…
+    pub thorough_sides: Vec<u32>,
+    /// …and, when `tile` > 0, overlapping `tile`-pixel tiles covering the image as if resized
+    /// to `thorough_side` (bounded memory per pass, at ~1.5–2× the compute of one whole pass
+    /// at that side). Off by default: a whole pass at 1280 was cheaper for the same finds.
     pub thorough_side: u32,
     pub tile: u32,
-    /// Tiles are never enlarged beyond this (enlarging a small photo's tiles mostly finds
-    /// things that are not there).
-    pub tile_max_upscale: f32,
-    /// Minimum score for a detection that only a tile found (tiles see a lot of small clutter).
+    /// Overlap of neighbouring tiles, in network pixels (larger objects are the whole-image
+    /// passes' job).
+    pub tile_overlap: u32,
+    /// Thorough passes never enlarge a photo beyond this (enlarged small photos mostly yield
+    /// things that are not there: a dog's face, a sticker).
+    pub thorough_max_upscale: f32,
+    /// Minimum score for a detection from a thorough-only pass (they see a lot of small clutter).
     pub tile_threshold: f32,
     /// NMS: IoU above which two boxes are one face, and containment (intersection over the
     /// smaller box) above which the smaller one is dropped.
@@ -40,14 +47,60 @@ impl Default for FaceConfig {
             threshold: 0.5,
             sides: vec![640],
             max_upscale: 2.0,
+            thorough_sides: vec![1280],
             thorough_side: 1920,
-            tile: 640,
-            tile_max_upscale: 1.0,
+            tile: 0,
+            tile_overlap: 96,
+            thorough_max_upscale: 1.0,
             tile_threshold: 0.6,
             nms_iou: 0.3,
             nms_contain: 0.7,
             min_face: 8.0,
         }
+    }
+}
+
+impl FaceConfig {
+    /// The passes for an image of this size: the normal whole-image passes first, then (thorough)
+    /// the extra whole passes and tiles.
+    pub fn passes(&self, w: u32, h: u32, effort: Effort) -> Vec<Pass> {
+        let mut passes: Vec<Pass> = Vec::new();
+        let add = |p: Pass, passes: &mut Vec<Pass>| {
+            if !passes.iter().any(|q| q.region == p.region && q.out_w == p.out_w && q.out_h == p.out_h) {
+                passes.push(p);
+            }
+        };
+        for &side in &self.sides {
+            add(whole_pass(w, h, side, self.max_upscale), &mut passes);
+        }
+        if effort == Effort::Thorough {
+            for &side in &self.thorough_sides {
+                add(whole_pass(w, h, side, self.thorough_max_upscale), &mut passes);
+            }
+            if self.tile > 0 {
+                for t in tile_passes(w, h, self.thorough_side, self.thorough_max_upscale, self.tile, self.tile_overlap) {
+                    add(t, &mut passes);
+                }
+            }
+        }
+        passes
+    }
+
+    /// How many of [`Self::passes`] are the normal ones (the rest need `tile_threshold`).
+    pub fn normal_passes(&self, w: u32, h: u32) -> usize {
+        self.passes(w, h, Effort::Normal).len()
+    }
+
+    /// The longest side any pass reads at (the working copy's size).
+    fn needed_side(&self, effort: Effort) -> u32 {
+        let mut need = self.sides.iter().copied().max().unwrap_or(640);
+        if effort == Effort::Thorough {
+            need = need.max(self.thorough_sides.iter().copied().max().unwrap_or(0));
+            if self.tile > 0 {
+                need = need.max(self.thorough_side);
+            }
+        }
+        need
     }
 }
 
@@ -67,18 +120,7 @@ impl CenterFace {
 
     /// The passes for an image of this size.
     pub fn passes(&self, w: u32, h: u32, effort: Effort) -> Vec<Pass> {
-        let c = &self.config;
-        let mut passes: Vec<Pass> = Vec::new();
-        for &side in &c.sides {
-            let p = whole_pass(w, h, side, c.max_upscale);
-            if !passes.iter().any(|q| q.out_w == p.out_w && q.out_h == p.out_h) {
-                passes.push(p);
-            }
-        }
-        if effort == Effort::Thorough {
-            passes.extend(tile_passes(w, h, c.thorough_side, c.tile_max_upscale, c.tile, 0.25));
-        }
-        passes
+        self.config.passes(w, h, effort)
     }
 
     /// Raw detections of one pass, in source pixels, before cross-pass NMS.
@@ -112,9 +154,6 @@ impl CenterFace {
                 let cy = (i as f32 + offset[k] + 0.5) * 4.0;
                 let cx = (j as f32 + offset[plane + k] + 0.5) * 4.0;
                 let (x0, y0, x1, y1) = p.to_source(cx - bw / 2.0, cy - bh / 2.0, cx + bw / 2.0, cy + bh / 2.0);
-                if (x1 - x0).min(y1 - y0) < self.config.min_face {
-                    continue;
-                }
                 dets.push(Detection { x: x0, y: y0, w: x1 - x0, h: y1 - y0, score: s });
             }
         }
@@ -127,9 +166,11 @@ impl Detector for CenterFace {
         "face"
     }
 
-    fn detect(&mut self, img: &Rgb, effort: Effort) -> Result<Vec<Detection>, DetectError> {
+    fn detect(&mut self, original: &Rgb, effort: Effort) -> Result<Vec<Detection>, DetectError> {
+        let copy = working_copy(original, self.config.needed_side(effort));
+        let img = copy.as_ref().unwrap_or(original);
         let passes = self.passes(img.width, img.height, effort);
-        let whole = passes.iter().take_while(|p| p.region == Region::whole(img)).count();
+        let whole = self.config.normal_passes(img.width, img.height);
         let mut all = Vec::new();
         for (i, pass) in passes.iter().enumerate() {
             let found = self.run_pass(img, pass)?;
@@ -139,6 +180,11 @@ impl Detector for CenterFace {
                 all.extend(found.into_iter().filter(|d| d.score >= self.config.tile_threshold));
             }
         }
-        Ok(nms(all, self.config.nms_iou, self.config.nms_contain))
+        let mut kept = nms(all, self.config.nms_iou, self.config.nms_contain);
+        if let Some(copy) = &copy {
+            scale_back(&mut kept, copy, original);
+        }
+        kept.retain(|d| d.w.min(d.h) >= self.config.min_face);
+        Ok(kept)
     }
 }

@@ -186,6 +186,29 @@ pub fn resize(img: &Rgb, r: Region, out_w: u32, out_h: u32) -> Vec<u8> {
     out
 }
 
+/// A copy of `img` area-averaged so its longest side is `side`, when `img` is more than 25 %
+/// larger than that (every pass then resizes from the small copy instead of re-reading a 24 MP
+/// raster); `None` when the original is small enough to use as it is.
+pub fn working_copy(img: &Rgb, side: u32) -> Option<Rgb> {
+    if (img.width.max(img.height) as f32) <= side as f32 * 1.25 {
+        return None;
+    }
+    let (w, h) = fit(img.width, img.height, side);
+    Some(Rgb::new(w, h, resize(img, Region::whole(img), w, h)))
+}
+
+/// Maps detections found on a working copy back to the original's pixels.
+pub fn scale_back(dets: &mut [super::Detection], copy: &Rgb, original: &Rgb) {
+    let sx = original.width as f32 / copy.width as f32;
+    let sy = original.height as f32 / copy.height as f32;
+    for d in dets {
+        d.x *= sx;
+        d.y *= sy;
+        d.w *= sx;
+        d.h *= sy;
+    }
+}
+
 /// One network pass: a source region and the size it is resized to (before padding).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Pass {
@@ -203,9 +226,10 @@ pub fn whole_pass(w: u32, h: u32, side: u32, max_upscale: f32) -> Pass {
 
 /// Overlapping tiles covering the image as if it were resized to longest side `side` (enlarged
 /// by at most `max_upscale`), each `tile × tile` network pixels (smaller only where the scaled
-/// image is), neighbours overlapping by at least `overlap` of a tile. All full tiles share one
-/// shape, so one plan serves them. Empty when one tile would cover the whole scaled image.
-pub fn tile_passes(w: u32, h: u32, side: u32, max_upscale: f32, tile: u32, overlap: f32) -> Vec<Pass> {
+/// image is), neighbours overlapping by at least `overlap` network pixels (objects larger than
+/// that are left to the whole-image passes). All full tiles share one shape, so one plan serves
+/// them. Empty when one tile would cover the whole scaled image.
+pub fn tile_passes(w: u32, h: u32, side: u32, max_upscale: f32, tile: u32, overlap: u32) -> Vec<Pass> {
     let side = side.min((w.max(h) as f32 * max_upscale).round() as u32);
     let (sw, sh) = fit(w, h, side);
     if sw <= tile && sh <= tile {
@@ -216,7 +240,7 @@ pub fn tile_passes(w: u32, h: u32, side: u32, max_upscale: f32, tile: u32, overl
         if total <= tile {
             return vec![0];
         }
-        let step_max = (tile as f32 * (1.0 - overlap)).max(1.0);
+        let step_max = tile.saturating_sub(overlap).max(1) as f32;
         let n = ((total - tile) as f32 / step_max).ceil() as u32 + 1;
         let step = (total - tile) as f32 / (n - 1) as f32;
         (0..n).map(|i| (i as f32 * step).round() as u32).collect()
@@ -273,13 +297,14 @@ mod tests {
 
     #[test]
     fn tiles_cover_the_image_with_one_shape() {
-        let t = tile_passes(6000, 4000, 2048, 1.0, 1024, 0.25);
+        let t = tile_passes(6000, 4000, 2048, 1.0, 1024, 96);
         assert!(t.len() >= 4);
         assert!(t.iter().all(|p| p.out_w == 1024 && p.out_h == 1024));
         assert_eq!(t[0].region.x, 0);
         let last = t.last().unwrap().region;
         assert_eq!((last.x + last.w, last.y + last.h), (6000, 4000));
-        assert!(tile_passes(500, 400, 2048, 1.0, 640, 0.25).is_empty());
+        assert!(tile_passes(500, 400, 2048, 1.0, 640, 96).is_empty());
+        assert_eq!(tile_passes(6000, 4000, 1920, 1.0, 768, 96).len(), 6);
         assert_eq!(whole_pass(500, 400, 640, 1.0).out_w, 500);
         assert_eq!(whole_pass(500, 400, 640, 2.0).out_w, 640);
     }
