@@ -84,7 +84,9 @@ fn counts_faces_in_group_photos() {
 #[test]
 fn no_faces_on_animals_or_people_seen_from_behind() {
     let mut f = faces();
-    for rel in ["faces/skimage__chelsea.png", "faces/dlib__dogs.jpg", "faces/darknet__person.jpg", "faces/skimage__coffee.png"] {
+    for rel in
+        ["faces/skimage__chelsea.png", "faces/dlib__dogs.jpg", "faces/darknet__person.jpg", "faces/skimage__coffee.png"]
+    {
         let d = f.detect(&image(rel), Effort::Normal).unwrap();
         assert!(d.is_empty(), "{rel}: {d:?}");
     }

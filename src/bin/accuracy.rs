@@ -75,7 +75,8 @@ fn labels(corpus: &Path) -> Vec<Row> {
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", corpus.join("labels.csv").display()));
     let rows = parse_csv(&text);
     let head = &rows[0];
-    let col = |name: &str| head.iter().position(|h| h == name).unwrap_or_else(|| panic!("labels.csv: no {name} column"));
+    let col =
+        |name: &str| head.iter().position(|h| h == name).unwrap_or_else(|| panic!("labels.csv: no {name} column"));
     let (cf, cfa, cpl, cn, cc) = (col("file"), col("faces"), col("plates"), col("notes"), col("category"));
     rows[1..]
         .iter()
@@ -260,7 +261,10 @@ fn main() {
     println!("{}", fr.line("faces (ranged)"));
     println!("{}", ps.line("plates (strict)"));
     println!("{}", pr.line("plates (ranged)"));
-    println!("\nmean detection time (faces + plates, decode excluded, incl. first-call plan builds): {:.0} ms over {n} images", t_total / n as f64);
+    println!(
+        "\nmean detection time (faces + plates, decode excluded, incl. first-call plan builds): {:.0} ms over {n} images",
+        t_total / n as f64
+    );
 }
 
 /// A corpus photo enlarged to `w × h` (bilinear) with a little deterministic noise, so the
@@ -281,8 +285,16 @@ fn synthetic(src: &Rgb, w: u32, h: u32) -> Rgb {
 fn run_bench(corpus: &Path, faces: &mut CenterFace, plates: &mut PlateDetector, effort: Effort) {
     let bytes = std::fs::read(corpus.join("faces/facerec__obama_and_biden.jpg")).expect("corpus photo");
     let src = decode_rgb(&bytes, 120_000_000).expect("decode");
-    println!("\n{:<26} {:>10} {:>10} {:>10} {:>12} {:>12}", "photo", "faces 1st", "plates 1st", "faces", "plates", "total warm");
-    for (name, w, h) in [("2000×1428 (corpus)", 0, 0), ("12 MP 4000×3000", 4000, 3000), ("24 MP 6000×4000", 6000, 4000), ("24 MP portrait 4000×6000", 4000, 6000)] {
+    println!(
+        "\n{:<26} {:>10} {:>10} {:>10} {:>12} {:>12}",
+        "photo", "faces 1st", "plates 1st", "faces", "plates", "total warm"
+    );
+    for (name, w, h) in [
+        ("2000×1428 (corpus)", 0, 0),
+        ("12 MP 4000×3000", 4000, 3000),
+        ("24 MP 6000×4000", 6000, 4000),
+        ("24 MP portrait 4000×6000", 4000, 6000),
+    ] {
         let img = if w == 0 { src.clone() } else { synthetic(&src, w, h) };
         // Fresh plan caches: the first call builds the plans for this image's shapes.
         faces.engine.clear_plans();

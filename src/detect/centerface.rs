@@ -11,7 +11,8 @@ use super::{DetectError, Detection, Detector, Effort, Engine, Rgb};
 /// The knobs, tuned on ../shared/corpus/faces (see the README's accuracy table).
 #[derive(Debug, Clone, PartialEq)]
 pub struct FaceConfig {
-    /// Minimum heatmap score for a face.
+    /// Minimum heatmap score for a face (0.5; one 640 pass already counts every corpus image
+    /// right, 512–1024 likewise, so the corpus cannot tell these apart: 640 is the cheap one).
     pub threshold: f32,
     /// Longest side of each whole-image pass (network pixels).
     pub sides: Vec<u32>,
@@ -78,7 +79,8 @@ impl FaceConfig {
                 add(whole_pass(w, h, side, self.thorough_max_upscale), &mut passes);
             }
             if self.tile > 0 {
-                for t in tile_passes(w, h, self.thorough_side, self.thorough_max_upscale, self.tile, self.tile_overlap) {
+                for t in tile_passes(w, h, self.thorough_side, self.thorough_max_upscale, self.tile, self.tile_overlap)
+                {
                     add(t, &mut passes);
                 }
             }

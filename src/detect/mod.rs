@@ -161,7 +161,8 @@ impl Engine {
         outputs
             .iter()
             .map(|t| {
-                let v = t.try_as_plain_ram().and_then(|v| v.as_slice::<f32>().map(|s| s.to_vec())).map_err(model_err)?;
+                let v =
+                    t.try_as_plain_ram().and_then(|v| v.as_slice::<f32>().map(|s| s.to_vec())).map_err(model_err)?;
                 Ok((t.shape().to_vec(), v))
             })
             .collect()
