@@ -16,6 +16,8 @@
 
 pub mod brief;
 pub mod checks;
+#[cfg(feature = "detect")]
+pub mod detect;
 pub mod manifest;
 pub mod metadata;
 pub mod pixels;

