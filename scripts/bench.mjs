@@ -12,7 +12,7 @@ import { setup } from './setup.mjs';
 import { build } from './build.mjs';
 import { startServer } from './serve.mjs';
 
-setup({ browser: true });
+await setup({ browser: true });
 build({ quiet: true });
 
 const files = [];

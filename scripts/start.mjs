@@ -2,7 +2,7 @@
 import { setup } from './setup.mjs';
 import { build } from './build.mjs';
 
-setup();
+await setup();
 build();
 const { startServer } = await import('./serve.mjs');
 const port = Number(process.env.PORT || 8080);

@@ -9,17 +9,19 @@ import { build } from './build.mjs';
 import { run, chromedriver } from './lib.mjs';
 
 const stages = [];
-const stage = (name, fn) => {
+const stage = async (name, fn) => {
   const t0 = Date.now();
   console.log(`\n=== ${name} ===`);
-  fn();
+  await fn();
   stages.push(`${name}: ok (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
 };
 
 try {
-  stage('setup', () => setup({ browser: true }));
-  stage('native tests (cargo test)', () => run('cargo', ['test', '--quiet']));
-  stage('wasm tests (wasm-bindgen-test, headless Chromium)', () =>
+  await stage('setup', () => setup({ browser: true, models: true }));
+  await stage('native tests (cargo test)', () => run('cargo', ['test', '--quiet']));
+  await stage('detection tests (cargo test --features detect, real models on the corpus)', () =>
+    run('cargo', ['test', '--quiet', '--features', 'detect', '--test', 'detect']));
+  await stage('wasm tests (wasm-bindgen-test, headless Chromium)', () =>
     run('cargo', ['test', '--target', 'wasm32-unknown-unknown', '--test', 'wasm'], {
       env: {
         ...process.env,
@@ -28,11 +30,11 @@ try {
         WASM_BINDGEN_TEST_TIMEOUT: '120',
       },
     }));
-  stage('release build (wasm engine + CLI)', () => {
+  await stage('release build (wasm engine + CLI)', () => {
     build();
     run('cargo', ['build', '--release', '--quiet', '--bin', 'preflight']);
   });
-  stage('browser e2e tests (node --test)', () =>
+  await stage('browser e2e tests (node --test)', () =>
     run(process.execPath, ['--test', '--test-concurrency=1', 'tests/e2e/']));
 } catch (e) {
   console.error(`\nFAILED: ${e.message}`);
