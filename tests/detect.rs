@@ -127,7 +127,7 @@ fn no_plates_where_none_is_visible() {
 
 #[test]
 fn thorough_effort_adds_passes_and_tiles_share_one_shape() {
-    let c = preflight::detect::centerface::FaceConfig::default();
+    let c = preflight::detect::centerface::CenterFace::default_config();
     assert!(c.passes(6000, 4000, Effort::Thorough).len() > c.passes(6000, 4000, Effort::Normal).len());
     let tiled = preflight::detect::centerface::FaceConfig { tile: 768, thorough_sides: vec![], ..c };
     let passes = tiled.passes(6000, 4000, Effort::Thorough);

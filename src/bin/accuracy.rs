@@ -207,7 +207,7 @@ fn main() {
             "pt" => plates.config.tile_threshold = v,
             "ftile" => faces.config.tile = v as u32,
             "ptile" => plates.config.tile = v as u32,
-            _ => faces.config.min_face = v,
+            _ => faces.config.min_side = v,
         }
     }
     println!("faces: {:?}\nplates: {:?}\neffort: {effort:?}", faces.config, plates.config);

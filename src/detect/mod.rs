@@ -22,6 +22,7 @@ pub mod nms;
 pub mod plates;
 pub mod prepare;
 pub mod rgb;
+pub mod schedule;
 
 use std::sync::Arc;
 

@@ -6,8 +6,8 @@
 //! are computed on the padded input size: steps 8/16/32 with two anchor sizes each, variances
 //! 0.1/0.2 — as in agentclpr's `CLPDetector`.
 
-use super::nms::nms;
-use super::prepare::{Layout, Pass, prepare, scale_back, tile_passes, whole_pass, working_copy};
+use super::prepare::{Layout, Pass, prepare};
+use super::schedule::{Schedule, detect_with};
 use super::{DetectError, Detection, Detector, Effort, Engine, Rgb};
 
 const STEPS: [u32; 3] = [8, 16, 32];
@@ -15,40 +15,18 @@ const MIN_SIZES: [[f32; 2]; 3] = [[24.0, 48.0], [96.0, 192.0], [384.0, 768.0]];
 const VARIANCE: [f32; 2] = [0.1, 0.2];
 const MEAN_BGR: [f32; 3] = [104.0, 117.0, 123.0];
 
-/// The knobs, tuned on ../shared/corpus/plates (see the README's accuracy table).
-#[derive(Debug, Clone, PartialEq)]
-pub struct PlateConfig {
-    /// Minimum plate score. 0.3: the corpus's weakest true plates (long EU plates, a far one)
-    /// score 0.46–0.49 and no false box scores above 0.2, so 0.2–0.45 all give the same counts;
-    /// 0.5 drops recall to 0.64. The model was trained on Chinese plates.
-    pub threshold: f32,
-    pub sides: Vec<u32>,
-    pub max_upscale: f32,
-    /// Thorough effort adds whole-image passes at these longest sides (never enlarging the
-    /// photo beyond `thorough_max_upscale`)…
-    pub thorough_sides: Vec<u32>,
-    /// …and, when `tile` > 0, overlapping `tile`-pixel tiles covering the image as if resized
-    /// to `thorough_side` (bounded memory per pass, at ~1.5–2× the compute of one whole pass
-    /// at that side). Off by default: a whole pass at 1280 was cheaper for the same finds.
-    pub thorough_side: u32,
-    pub tile: u32,
-    /// Overlap of neighbouring tiles, in network pixels (larger objects are the whole-image
-    /// passes' job).
-    pub tile_overlap: u32,
-    /// Thorough passes never enlarge a photo beyond this (enlarged small photos mostly yield
-    /// things that are not there: a dog's face, a sticker).
-    pub thorough_max_upscale: f32,
-    /// Minimum score for a detection from a thorough-only pass (they see a lot of small clutter).
-    pub tile_threshold: f32,
-    pub nms_iou: f32,
-    pub nms_contain: f32,
-    /// Boxes whose shorter side is below this many source pixels are dropped.
-    pub min_plate: f32,
+/// This detector's knobs (see [`Schedule`]).
+pub type PlateConfig = Schedule;
+
+pub struct PlateDetector {
+    pub engine: Engine,
+    pub config: PlateConfig,
 }
 
-impl Default for PlateConfig {
-    fn default() -> Self {
-        PlateConfig {
+impl PlateDetector {
+    /// Tuned on ../shared/corpus/plates: passes at 320 (close-ups) and 640 (distant plates); any threshold 0.2–0.45 gives the same counts, the weakest real plates score 0.46–0.49.
+    pub fn default_config() -> Schedule {
+        Schedule {
             threshold: 0.3,
             sides: vec![320, 640],
             max_upscale: 1.0,
@@ -60,64 +38,12 @@ impl Default for PlateConfig {
             tile_threshold: 0.6,
             nms_iou: 0.3,
             nms_contain: 0.7,
-            min_plate: 4.0,
+            min_side: 4.0,
         }
     }
-}
 
-impl PlateConfig {
-    /// The passes for an image of this size: the normal whole-image passes first, then (thorough)
-    /// the extra whole passes and tiles.
-    pub fn passes(&self, w: u32, h: u32, effort: Effort) -> Vec<Pass> {
-        let mut passes: Vec<Pass> = Vec::new();
-        let add = |p: Pass, passes: &mut Vec<Pass>| {
-            if !passes.iter().any(|q| q.region == p.region && q.out_w == p.out_w && q.out_h == p.out_h) {
-                passes.push(p);
-            }
-        };
-        for &side in &self.sides {
-            add(whole_pass(w, h, side, self.max_upscale), &mut passes);
-        }
-        if effort == Effort::Thorough {
-            for &side in &self.thorough_sides {
-                add(whole_pass(w, h, side, self.thorough_max_upscale), &mut passes);
-            }
-            if self.tile > 0 {
-                for t in tile_passes(w, h, self.thorough_side, self.thorough_max_upscale, self.tile, self.tile_overlap)
-                {
-                    add(t, &mut passes);
-                }
-            }
-        }
-        passes
-    }
-
-    /// How many of [`Self::passes`] are the normal ones (the rest need `tile_threshold`).
-    pub fn normal_passes(&self, w: u32, h: u32) -> usize {
-        self.passes(w, h, Effort::Normal).len()
-    }
-
-    /// The longest side any pass reads at (the working copy's size).
-    fn needed_side(&self, effort: Effort) -> u32 {
-        let mut need = self.sides.iter().copied().max().unwrap_or(640);
-        if effort == Effort::Thorough {
-            need = need.max(self.thorough_sides.iter().copied().max().unwrap_or(0));
-            if self.tile > 0 {
-                need = need.max(self.thorough_side);
-            }
-        }
-        need
-    }
-}
-
-pub struct PlateDetector {
-    pub engine: Engine,
-    pub config: PlateConfig,
-}
-
-impl PlateDetector {
     pub fn from_bytes(onnx: &[u8]) -> Result<PlateDetector, DetectError> {
-        Ok(PlateDetector { engine: Engine::from_onnx(onnx)?, config: PlateConfig::default() })
+        Ok(PlateDetector { engine: Engine::from_onnx(onnx)?, config: PlateDetector::default_config() })
     }
 
     pub fn from_file(path: &std::path::Path) -> Result<PlateDetector, DetectError> {
@@ -187,24 +113,7 @@ impl Detector for PlateDetector {
     }
 
     fn detect(&mut self, original: &Rgb, effort: Effort) -> Result<Vec<Detection>, DetectError> {
-        let copy = working_copy(original, self.config.needed_side(effort));
-        let img = copy.as_ref().unwrap_or(original);
-        let passes = self.passes(img.width, img.height, effort);
-        let whole = self.config.normal_passes(img.width, img.height);
-        let mut all = Vec::new();
-        for (i, pass) in passes.iter().enumerate() {
-            let found = self.run_pass(img, pass)?;
-            if i < whole {
-                all.extend(found);
-            } else {
-                all.extend(found.into_iter().filter(|d| d.score >= self.config.tile_threshold));
-            }
-        }
-        let mut kept = nms(all, self.config.nms_iou, self.config.nms_contain);
-        if let Some(copy) = &copy {
-            scale_back(&mut kept, copy, original);
-        }
-        kept.retain(|d| d.w.min(d.h) >= self.config.min_plate);
-        Ok(kept)
+        let config = self.config.clone();
+        detect_with(&config, original, effort, |img, pass| self.run_pass(img, pass))
     }
 }
