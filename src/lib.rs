@@ -5,11 +5,13 @@
 //! 1. [`source`]: random-access bytes (a file, a browser `Blob`), read lazily in blocks.
 //! 2. [`probe`]: what the file is, from magic bytes and its header — format, dimensions, bit
 //!    depth, where its metadata blocks are.
-//! 3. [`metadata`]: EXIF (+ XMP fallbacks) into one [`metadata::Metadata`].
-//! 3b. [`pixels`]: only when the brief has pixel rules — decode (bounded), then measure exposure,
+//! 3. [`metadata`]: EXIF, XMP and IPTC into one [`metadata::Metadata`].
+//! 4. [`pixels`]: only when the brief has pixel rules — decode (bounded), then measure exposure,
 //!    sharpness, information, noise, upsampling.
-//! 4. [`checks`]: one file per check family; a [`brief::Brief`] rule + evidence → findings.
-//! 5. [`report`]: the JSON both the CLI and the browser emit.
+//! 5. [`checks`]: one file per check family; a [`brief::Brief`] rule + evidence → findings.
+//! 6. [`report`]: the JSON both the CLI and the browser emit ([`manifest`]: a batch as CSV).
+//!
+//! [`detect`] (feature `detect`, not yet wired into checks) finds faces and licence plates.
 //!
 //! [`check`] runs the whole pipeline for one file. The browser door is `wasm.rs`; the CLI door is
 //! `src/bin/preflight.rs`. Neither adds logic of its own.

@@ -32,7 +32,7 @@ pub fn evaluate(rule: &UpsamplingRule, ev: &Evidence<'_>, out: &mut Vec<Finding>
     let ratio = u.hf_ratio as f64;
     let measured = Some(format!("detail ratio {ratio:.2}"));
     let expected = Some(format!("≥ {}", num(rule.min_detail_ratio)));
-    if !(ratio > 0.0) {
+    if ratio.is_nan() || ratio <= 0.0 {
         // No energy at any scale (a flat or blank frame): nothing to judge an enlargement by.
         out.push(finding(
             "upsampling",

@@ -111,6 +111,9 @@ pub struct Engine {
     pub max_plans: usize,
 }
 
+/// One network output: its shape and its values, row-major.
+pub type Output = (Vec<usize>, Vec<f32>);
+
 impl Engine {
     /// Parses an ONNX model (its declared input/output shapes are dropped: each plan sets its
     /// own).
@@ -155,7 +158,7 @@ impl Engine {
     }
 
     /// Runs the model on a prepared input; returns each output as (shape, values).
-    pub fn run(&mut self, p: &prepare::Prepared) -> Result<Vec<(Vec<usize>, Vec<f32>)>, DetectError> {
+    pub fn run(&mut self, p: &prepare::Prepared) -> Result<Vec<Output>, DetectError> {
         let plan = self.plan(p.width, p.height)?;
         let input = Tensor::from_shape(&[1, 3, p.height as usize, p.width as usize], &p.data).map_err(model_err)?;
         let outputs = plan.run(tvec!(input.into())).map_err(model_err)?;

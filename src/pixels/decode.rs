@@ -257,7 +257,7 @@ pub fn jpeg_frame(bytes: &[u8]) -> Option<JpegFrame> {
 fn decode_jpeg(bytes: &[u8], opts: &DecodeOptions, origin: Origin) -> Result<Decoded, DecodeError> {
     let frame = jpeg_frame(bytes).ok_or_else(|| DecodeError::Corrupt("JPEG without a frame header".into()))?;
     check_limit(frame.width, frame.height, opts.max_pixels)?;
-    if frame.precision != 8 || !matches!(frame.sof, 0 | 1 | 2) {
+    if frame.precision != 8 || !matches!(frame.sof, 0..=2) {
         return Err(DecodeError::Unsupported(format!(
             "JPEG SOF{} with {}-bit samples (only 8-bit baseline/progressive)",
             frame.sof, frame.precision
@@ -661,13 +661,12 @@ pub fn scan_tiff(bytes: &[u8]) -> TiffScan {
             if length < 4 || end > bytes.len() as u64 {
                 return;
             }
-            if let Some(frame) = jpeg_frame(&bytes[offset as usize..end as usize]) {
-                if frame.precision == 8
-                    && matches!(frame.sof, 0 | 1 | 2)
-                    && !scan.previews.iter().any(|p| p.offset == offset)
-                {
-                    scan.previews.push(EmbeddedJpeg { offset, length, frame });
-                }
+            if let Some(frame) = jpeg_frame(&bytes[offset as usize..end as usize])
+                && frame.precision == 8
+                && matches!(frame.sof, 0..=2)
+                && !scan.previews.iter().any(|p| p.offset == offset)
+            {
+                scan.previews.push(EmbeddedJpeg { offset, length, frame });
             }
         };
         if let (Some(o), Some(l)) = (jif, jif_len) {
@@ -676,10 +675,8 @@ pub fn scan_tiff(bytes: &[u8]) -> TiffScan {
         if matches!(compression, 6 | 7) && strips.len() == 1 && counts.len() == 1 {
             consider(strips[0], counts[0]);
         }
-        if follow_chain {
-            if let Some(next) = u32_at(ifd + 2 + 12 * n as usize) {
-                queue.push((next as u64, true));
-            }
+        if follow_chain && let Some(next) = u32_at(ifd + 2 + 12 * n as usize) {
+            queue.push((next as u64, true));
         }
     }
     scan

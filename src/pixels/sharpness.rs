@@ -241,7 +241,7 @@ mod tests {
 
     fn checker(w: u32, h: u32, period: u32) -> Raster {
         let v = (0..h)
-            .flat_map(|y| (0..w).map(move |x| if (x / period + y / period) % 2 == 0 { 40 } else { 200 }))
+            .flat_map(|y| (0..w).map(move |x| if (x / period + y / period).is_multiple_of(2) { 40 } else { 200 }))
             .collect();
         Raster::new_u8(w, h, 1, v)
     }
