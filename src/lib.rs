@@ -18,6 +18,7 @@
 
 pub mod brief;
 pub mod checks;
+pub mod csv;
 #[cfg(feature = "detect")]
 pub mod detect;
 pub mod manifest;
@@ -126,19 +127,7 @@ pub fn check_with_decoded(
 ) -> Checked {
     let file_size = src.len();
     let mut reader = Reader::new(src);
-    let mut report = Report {
-        file: file_name.to_string(),
-        file_size,
-        format: None,
-        width: None,
-        height: None,
-        megapixels: None,
-        bit_depth: None,
-        metadata: Default::default(),
-        pixels: None,
-        findings: Vec::new(),
-        verdict: Verdict::Pass,
-    };
+    let mut report = Report::new(file_name, file_size);
     let mut analysis = None;
     // One source call for the head and the tail; a failure here resurfaces from the probe.
     let _ = reader.prefetch_head_and_tail();

@@ -9,6 +9,7 @@
 //! # Allocations
 //! The whole CSV text (a few hundred bytes per file).
 
+use crate::csv::field;
 use crate::report::Report;
 
 /// The fixed columns, in order.
@@ -34,17 +35,6 @@ pub const FIXED_COLUMNS: &[&str] = &[
     "keywords",
     "verdict",
 ];
-
-/// One CSV field, quoted when it must be (RFC 4180). Cells that a spreadsheet would run as a
-/// formula (`=`, `+`, `-`, `@` first) get a leading apostrophe: file names and keywords come from
-/// strangers' files.
-fn field(s: &str) -> String {
-    let offset =
-        s.len() == 6 && s.as_bytes()[3] == b':' && s[1..3].bytes().chain(s[4..].bytes()).all(|b| b.is_ascii_digit());
-    let risky = s.starts_with(['=', '+', '-', '@']) && s.parse::<f64>().is_err() && !offset;
-    let s = if risky { format!("'{s}") } else { s.to_string() };
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
-}
 
 fn opt<T: ToString>(v: &Option<T>) -> String {
     v.as_ref().map(ToString::to_string).unwrap_or_default()
@@ -113,20 +103,11 @@ mod tests {
     use crate::report::{Finding, Verdict};
 
     fn report(file: &str, findings: Vec<Finding>) -> Report {
-        Report {
-            file: file.into(),
-            file_size: 10,
-            format: Some("JPEG".into()),
-            width: Some(6000),
-            height: Some(4000),
-            megapixels: Some(24.0),
-            bit_depth: Some(8),
-            metadata: Default::default(),
-            pixels: None,
-            findings,
-            verdict: Verdict::Pass,
-        }
-        .finish()
+        let mut r = Report::new(file, 10);
+        r.format = Some("JPEG".into());
+        (r.width, r.height, r.megapixels, r.bit_depth) = (Some(6000), Some(4000), Some(24.0), Some(8));
+        r.findings = findings;
+        r.finish()
     }
 
     #[test]

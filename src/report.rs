@@ -83,6 +83,31 @@ pub struct Report {
 }
 
 impl Report {
+    /// A report that knows only the file's name and size (the checks fill in the rest).
+    pub fn new(file: &str, file_size: u64) -> Report {
+        Report {
+            file: file.to_string(),
+            file_size,
+            format: None,
+            width: None,
+            height: None,
+            megapixels: None,
+            bit_depth: None,
+            metadata: Metadata::default(),
+            pixels: None,
+            findings: Vec::new(),
+            verdict: Verdict::Pass,
+        }
+    }
+
+    /// The report of a file that could not be checked at all: verdict `error`, one `read`
+    /// finding saying why.
+    pub fn unreadable(file: &str, file_size: u64, message: impl Into<String>) -> Report {
+        let mut r = Report::new(file, file_size);
+        r.findings.push(Finding::new("read", Verdict::Error, None, None, message));
+        r.finish()
+    }
+
     /// Sorts findings worst first (stable) and sets the overall verdict.
     pub fn finish(mut self) -> Self {
         self.findings.sort_by_key(|f| std::cmp::Reverse(f.verdict));

@@ -31,35 +31,6 @@ struct Row {
     plates_range: (u32, u32),
 }
 
-fn parse_csv(text: &str) -> Vec<Vec<String>> {
-    let mut rows = Vec::new();
-    let mut row = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            ('"', _) => quoted = !quoted,
-            (',', false) => row.push(std::mem::take(&mut field)),
-            ('\n', false) => {
-                row.push(std::mem::take(&mut field));
-                rows.push(std::mem::take(&mut row));
-            }
-            ('\r', false) => {}
-            _ => field.push(c),
-        }
-    }
-    if !field.is_empty() || !row.is_empty() {
-        row.push(field);
-        rows.push(row);
-    }
-    rows
-}
-
 fn range(notes: &str, key: &str, exact: u32) -> (u32, u32) {
     let Some(i) = notes.find(key) else { return (exact, exact) };
     let rest = &notes[i + key.len()..];
@@ -73,7 +44,7 @@ fn range(notes: &str, key: &str, exact: u32) -> (u32, u32) {
 fn labels(corpus: &Path) -> Vec<Row> {
     let text = std::fs::read_to_string(corpus.join("labels.csv"))
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", corpus.join("labels.csv").display()));
-    let rows = parse_csv(&text);
+    let rows = preflight::csv::parse(&text);
     let head = &rows[0];
     let col =
         |name: &str| head.iter().position(|h| h == name).unwrap_or_else(|| panic!("labels.csv: no {name} column"));

@@ -16,46 +16,9 @@ pub fn corpus_dir() -> PathBuf {
     dir
 }
 
-/// A small RFC 4180 reader: quoted fields may hold commas, newlines and doubled quotes.
-pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
-    let mut rows = Vec::new();
-    let mut row = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if quoted {
-            match c {
-                '"' if chars.peek() == Some(&'"') => {
-                    field.push('"');
-                    chars.next();
-                }
-                '"' => quoted = false,
-                _ => field.push(c),
-            }
-            continue;
-        }
-        match c {
-            '"' => quoted = true,
-            ',' => row.push(std::mem::take(&mut field)),
-            '\r' => {}
-            '\n' => {
-                row.push(std::mem::take(&mut field));
-                rows.push(std::mem::take(&mut row));
-            }
-            _ => field.push(c),
-        }
-    }
-    if !field.is_empty() || !row.is_empty() {
-        row.push(field);
-        rows.push(row);
-    }
-    rows
-}
-
 pub fn labels(dir: &Path) -> Vec<HashMap<String, String>> {
     let text = std::fs::read_to_string(dir.join("labels.csv")).expect("labels.csv readable");
-    let mut rows = parse_csv(&text).into_iter();
+    let mut rows = preflight::csv::parse(&text).into_iter();
     let header = rows.next().expect("labels.csv has a header");
     rows.filter(|r| r.len() == header.len()).map(|r| header.iter().cloned().zip(r).collect()).collect()
 }

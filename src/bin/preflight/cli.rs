@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use preflight::brief::Brief;
-use preflight::report::{Finding, Report, Verdict};
+use preflight::report::{Report, Verdict};
 use preflight::source::FileSource;
 use preflight::{Context, check};
 
@@ -193,7 +193,7 @@ fn check_one(path: &Path, brief: &Brief, ctx: &Context) -> Report {
     let name = path.to_string_lossy().into_owned();
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match FileSource::open(path) {
         Ok(mut src) => check(&mut src, &name, brief, ctx).0,
-        Err(e) => error_report(&name, 0, format!("Could not open this file: {e}.")),
+        Err(e) => Report::unreadable(&name, 0, format!("Could not open this file: {e}.")),
     }));
     result.unwrap_or_else(|panic| {
         let why = panic
@@ -202,29 +202,12 @@ fn check_one(path: &Path, brief: &Brief, ctx: &Context) -> Report {
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown".into());
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-        error_report(
+        Report::unreadable(
             &name,
             size,
             format!("preflight hit an internal error on this file ({why}); please report it with the file."),
         )
     })
-}
-
-fn error_report(name: &str, size: u64, message: String) -> Report {
-    Report {
-        file: name.to_string(),
-        file_size: size,
-        format: None,
-        width: None,
-        height: None,
-        megapixels: None,
-        bit_depth: None,
-        metadata: Default::default(),
-        pixels: None,
-        findings: vec![Finding::new("read", Verdict::Error, None, None, message)],
-        verdict: Verdict::Error,
-    }
-    .finish()
 }
 
 fn check_command(args: CheckArgs) -> Result<ExitCode, String> {
