@@ -24,7 +24,7 @@ fn main() {
         entries.sort();
         files.extend(entries);
     }
-    let ctx = preflight::Context { now_unix_s: Some(1_800_000_000) };
+    let ctx = preflight::Context { now_unix_s: Some(1_800_000_000), ..Default::default() };
     let mut times = Vec::new();
     let t_all = Instant::now();
     for path in &files {

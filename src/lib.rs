@@ -11,7 +11,8 @@
 //! 5. [`checks`]: one file per check family; a [`brief::Brief`] rule + evidence → findings.
 //! 6. [`report`]: the JSON both the CLI and the browser emit ([`manifest`]: a batch as CSV).
 //!
-//! [`detect`] (feature `detect`, not yet wired into checks) finds faces and licence plates.
+//! [`detect`] (feature `detect`) finds faces and licence plates; [`detectors`] runs it for the
+//! `faces` / `plates` checks (and says why it cannot in builds without it).
 //!
 //! [`check`] runs the whole pipeline for one file. The browser door is `wasm.rs`; the CLI door is
 //! `src/bin/preflight.rs`. Neither adds logic of its own.
@@ -21,6 +22,7 @@ pub mod checks;
 pub mod csv;
 #[cfg(feature = "detect")]
 pub mod detect;
+pub mod detectors;
 pub mod manifest;
 pub mod metadata;
 pub mod pixels;
@@ -36,9 +38,12 @@ use source::{ByteSource, Reader};
 
 /// What the caller knows that the file does not.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Context {
+pub struct Context<'a> {
     /// Now, as Unix seconds UTC (for "captured in the future"); `None` skips that check.
     pub now_unix_s: Option<i64>,
+    /// Face and plate detectors, for briefs with `faces` / `plates` rules (`None`: those rules
+    /// warn that detection is unavailable).
+    pub detectors: Option<&'a detectors::Detectors>,
 }
 
 /// How much of the file the check actually read.
@@ -62,7 +67,7 @@ pub struct Checked {
 
 /// Checks one file against a brief. Never panics on hostile bytes; a file that cannot be read at
 /// all still gets a report (verdict `error`, with the reason).
-pub fn check(src: &mut dyn ByteSource, file_name: &str, brief: &Brief, ctx: &Context) -> (Report, IoStats) {
+pub fn check(src: &mut dyn ByteSource, file_name: &str, brief: &Brief, ctx: &Context<'_>) -> (Report, IoStats) {
     let c = check_detailed(src, file_name, brief, ctx);
     (c.report, c.io)
 }
@@ -111,7 +116,7 @@ pub struct DecodedRgba<'a> {
 }
 
 /// [`check`], also returning the pixel analysis (the browser draws overlays from it).
-pub fn check_detailed(src: &mut dyn ByteSource, file_name: &str, brief: &Brief, ctx: &Context) -> Checked {
+pub fn check_detailed(src: &mut dyn ByteSource, file_name: &str, brief: &Brief, ctx: &Context<'_>) -> Checked {
     check_with_decoded(src, file_name, brief, ctx, None)
 }
 
@@ -122,7 +127,7 @@ pub fn check_with_decoded(
     src: &mut dyn ByteSource,
     file_name: &str,
     brief: &Brief,
-    ctx: &Context,
+    ctx: &Context<'_>,
     decoded: Option<DecodedRgba<'_>>,
 ) -> Checked {
     let file_size = src.len();
@@ -166,6 +171,7 @@ pub fn check_with_decoded(
                     Err(why) => unavailable = Some(why),
                 }
             }
+            let found = detectors::find(&mut reader, &p, &metadata, &brief.rules, decoded, ctx.detectors);
             let ev = checks::Evidence {
                 file_name,
                 file_size,
@@ -174,8 +180,11 @@ pub fn check_with_decoded(
                 now_unix_s: ctx.now_unix_s,
                 pixels: analysis.as_ref(),
                 pixels_unavailable: unavailable.as_deref(),
+                detections: &found,
             };
             report.findings = checks::run(&brief.rules, &ev);
+            report.faces = detectors::Detections::report_boxes(&found.faces);
+            report.plates = detectors::Detections::report_boxes(&found.plates);
             report.metadata = metadata;
             report.pixels = analysis.as_ref().map(|a| a.summary());
         }

@@ -2,9 +2,10 @@
 //! the page ("Save manifest") both call [`to_csv`], so the two files are identical.
 //!
 //! Columns: fixed facts first (file, size, format, dimensions, capture time, GPS, camera, lens,
-//! exposure, keywords, overall verdict), then two per check that appears anywhere in the batch —
+//! exposure, keywords, faces and licence plates found, overall verdict), then two per check that appears anywhere in the batch —
 //! `<check>` (its verdict) and `<check> measured` — in the order checks first appear. A file
-//! without a given check leaves those cells empty.
+//! without a given check leaves those cells empty; so does a file whose brief did not ask for
+//! faces / plates (the `faces` / `plates` count cells: empty = not looked for, `0` = none found).
 //!
 //! # Allocations
 //! The whole CSV text (a few hundred bytes per file).
@@ -33,6 +34,8 @@ pub const FIXED_COLUMNS: &[&str] = &[
     "exposure_time_s",
     "iso",
     "keywords",
+    "faces",
+    "plates",
     "verdict",
 ];
 
@@ -80,6 +83,8 @@ pub fn to_csv(reports: &[Report]) -> String {
             opt(&m.exposure_time_s),
             opt(&m.iso),
             m.keywords.join("; "),
+            r.faces.as_ref().map(|f| f.len().to_string()).unwrap_or_default(),
+            r.plates.as_ref().map(|p| p.len().to_string()).unwrap_or_default(),
             r.verdict.as_str().to_string(),
         ];
         for c in &checks {
@@ -122,6 +127,8 @@ mod tests {
         );
         b.metadata.keywords = vec!["street".into(), "rain".into()];
         b.metadata.offset_time_original = Some("-05:00".into());
+        b.faces = Some(vec![crate::report::ObjectBox { x: 1, y: 2, w: 3, h: 4, score: 0.5 }; 2]);
+        b.plates = Some(Vec::new());
         let csv = to_csv(&[a, b]);
         let lines: Vec<&str> = csv.split("\r\n").collect();
         assert_eq!(lines.len(), 4, "header, two rows, trailing empty: {csv}");
@@ -129,7 +136,8 @@ mod tests {
         assert!(lines[1].starts_with("\"a, \"\"quoted\"\".jpg\",10,JPEG,6000,4000,24,8,"), "{}", lines[1]);
         assert!(lines[1].ends_with(",pass,pass,6000 × 4000,,"), "{}", lines[1]);
         assert!(lines[2].starts_with("'=cmd|' /C calc'!A0.jpg,"), "formula neutralised: {}", lines[2]);
-        assert!(lines[2].contains(",street; rain,fail,,,fail,HEIC"), "{}", lines[2]);
+        assert!(lines[1].contains(",,,,pass,"), "faces/plates not looked for: empty cells: {}", lines[1]);
+        assert!(lines[2].contains(",street; rain,2,0,fail,,,fail,HEIC"), "{}", lines[2]);
         assert!(lines[2].contains(",-05:00,"), "a UTC offset is data, not a formula: {}", lines[2]);
     }
 }

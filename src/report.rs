@@ -2,8 +2,9 @@
 //!
 //! ```json
 //! { "file", "file_size", "format", "width", "height", "megapixels", "bit_depth",
-//!   "metadata": { ... }, "findings": [ { "check", "verdict", "measured", "expected", "message" } ],
-//!   "verdict" }
+//!   "metadata": { ... }, "pixels": { ... } | null,
+//!   "faces": [ { "x", "y", "w", "h", "score" } ] | null, "plates": [ ... ] | null,
+//!   "findings": [ { "check", "verdict", "measured", "expected", "message" } ], "verdict" }
 //! ```
 //! The overall verdict is the worst finding's. A file that cannot be read still gets a report,
 //! with verdict `error` and a finding that says why.
@@ -77,6 +78,14 @@ pub struct Report {
     pub metadata: Metadata,
     /// The pixel measures, when the brief asked for pixel checks and they ran (else null).
     pub pixels: Option<crate::pixels::analysis::PixelSummary>,
+    /// Faces found, best score first, when the brief has a `faces` block and detection ran (else
+    /// null; `[]` means it ran and found none). Boxes in full-size pixels of the image as
+    /// displayed (EXIF orientation applied).
+    #[serde(default)]
+    pub faces: Option<Vec<ObjectBox>>,
+    /// Licence plates found, as `faces` (brief block `plates`).
+    #[serde(default)]
+    pub plates: Option<Vec<ObjectBox>>,
     /// Worst first (error, fail, warn, pass); within a verdict in check order.
     pub findings: Vec<Finding>,
     pub verdict: Verdict,
@@ -95,6 +104,8 @@ impl Report {
             bit_depth: None,
             metadata: Metadata::default(),
             pixels: None,
+            faces: None,
+            plates: None,
             findings: Vec::new(),
             verdict: Verdict::Pass,
         }
@@ -120,6 +131,24 @@ impl Report {
     }
 }
 
+/// One detected face or licence plate: a box (top-left corner and size, whole pixels of the
+/// full-size image as displayed) and the detector's confidence, 0–1 rounded to 0.001.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ObjectBox {
+    pub x: u32,
+    pub y: u32,
+    pub w: u32,
+    pub h: u32,
+    pub score: f64,
+}
+
+impl std::fmt::Display for ObjectBox {
+    /// `120×96 px at (30, 44), score 0.93`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}×{} px at ({}, {}), score {:.2}", self.w, self.h, self.x, self.y, self.score)
+    }
+}
+
 /// Rounds to two decimals, the precision reports show.
 pub fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
@@ -141,6 +170,8 @@ mod tests {
             bit_depth: None,
             metadata: Metadata::default(),
             pixels: None,
+            faces: None,
+            plates: None,
             findings: vec![
                 Finding::new("a", Verdict::Pass, None, None, "ok"),
                 Finding::new("b", Verdict::Fail, None, None, "bad"),
@@ -155,5 +186,11 @@ mod tests {
         let json: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
         assert_eq!(json["verdict"], "fail");
         assert_eq!(json["metadata"]["gps"], serde_json::Value::Null);
+        assert_eq!(json["faces"], serde_json::Value::Null, "null when detection did not run");
+        // Reports written before detection existed (no `faces` key) still read back.
+        let mut old = json.clone();
+        old.as_object_mut().unwrap().remove("faces");
+        let back: Report = serde_json::from_value(old).unwrap();
+        assert_eq!(back.faces, None);
     }
 }

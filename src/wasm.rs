@@ -3,9 +3,13 @@
 //! Runs in a dedicated Web Worker: files are read with `FileReaderSync` over `Blob.slice`, so
 //! only the blocks a parser touches ever leave the disk cache.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use wasm_bindgen::prelude::*;
 
 use crate::brief::Brief;
+use crate::detectors::Detectors;
 use crate::pixels::analysis::PixelAnalysis;
 use crate::source::ByteSource;
 use crate::{Checked, Context, DecodedRgba, check_with_decoded};
@@ -91,6 +95,19 @@ impl Engine {
         self.brief.rules.pixel_needs().any()
     }
 
+    /// Whether this brief has `faces` / `plates` rules (the page then loads the detection build
+    /// and its models).
+    #[wasm_bindgen(getter, js_name = needsDetection)]
+    pub fn needs_detection(&self) -> bool {
+        self.brief.rules.faces.is_some() || self.brief.rules.plates.is_some()
+    }
+
+    /// Whether this build can detect faces and plates (only the detection build).
+    #[wasm_bindgen(getter, js_name = hasDetection)]
+    pub fn has_detection(&self) -> bool {
+        Detectors::compiled_in()
+    }
+
     /// Whether this build can decode pixels (`false` in the small header-only build).
     #[wasm_bindgen(getter, js_name = hasPixels)]
     pub fn has_pixels(&self) -> bool {
@@ -142,7 +159,9 @@ impl Engine {
             .map_err(|_| JsError::new("FileReaderSync is unavailable: run preflight in a Web Worker"))?;
         let len = blob.size() as u64;
         let mut src = BlobSource { blob, reader, len };
-        let ctx = Context { now_unix_s: now_ms.is_finite().then(|| (now_ms / 1000.0).floor() as i64) };
+        let now_unix_s = now_ms.is_finite().then(|| (now_ms / 1000.0).floor() as i64);
+        let detectors = DETECTORS.with(|d| d.borrow().clone());
+        let ctx = Context { now_unix_s, detectors: detectors.as_deref() };
         let c: Checked = check_with_decoded(&mut src, name, &self.brief, &ctx, decoded);
         Ok(format!(
             "{{\"report\":{},\"io\":{},\"overlay\":{}}}",
@@ -184,6 +203,22 @@ mod base64_lite {
         }
         s
     }
+}
+
+thread_local! {
+    /// The models `loadModels` gave this worker, shared by every `Engine` it creates.
+    static DETECTORS: RefCell<Option<Rc<Detectors>>> = const { RefCell::new(None) };
+}
+
+/// Gives this worker the face and plate models (ONNX bytes, fetched from the page's origin) and
+/// parses them now, so the first photo does not pay for it. Throws if a model is unusable or
+/// this build has no detection.
+#[wasm_bindgen(js_name = loadModels)]
+pub fn load_models(face_onnx: Vec<u8>, plate_onnx: Vec<u8>) -> Result<(), JsError> {
+    let d = Detectors::from_bytes(face_onnx, plate_onnx);
+    d.preload().map_err(|e| JsError::new(&e))?;
+    DETECTORS.with(|slot| *slot.borrow_mut() = Some(Rc::new(d)));
+    Ok(())
 }
 
 /// Validates a brief without keeping it: `[]` when valid, else `[{ "path", "message" }, …]`.

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use preflight::brief::Brief;
 use preflight::checks::{self, Evidence};
+use preflight::detectors::Detections;
 use preflight::metadata::{Gps, Metadata};
 use preflight::probe::{Format, Probe};
 use preflight::report::{Finding, Verdict};
@@ -77,6 +78,8 @@ struct File {
     size: u64,
     probe: Probe,
     metadata: Metadata,
+    /// What the face / plate detectors found (they are exercised on real photos in tests/detect.rs).
+    detections: Detections,
 }
 
 impl File {
@@ -92,6 +95,7 @@ impl File {
                 ..Probe::default()
             },
             metadata: Metadata::default(),
+            detections: Detections { faces: Some(Ok(Vec::new())), plates: Some(Ok(Vec::new())), on_preview: false },
         }
     }
 
@@ -105,6 +109,7 @@ impl File {
             now_unix_s: Some(1_748_779_200),
             pixels: None,
             pixels_unavailable: Some("not decoded in this test"),
+            detections: &self.detections,
         };
         checks::run(&load(brief).rules, &ev)
     }
@@ -177,11 +182,17 @@ fn portrait_brief_only_warns_about_landscape() {
     f.metadata.make = Some("Nikon".into());
     f.metadata.model = Some("Z 6".into());
     f.metadata.datetime_original = Some("2024-05-01T08:30:00".into());
+    let face = preflight::report::ObjectBox { x: 1500, y: 800, w: 900, h: 1100, score: 0.95 };
+    f.detections.faces = Some(Ok(vec![face]));
     let out = f.check("portrait-releases.json");
     assert_eq!(verdict(&out, "resolution"), Verdict::Pass);
     assert_eq!(verdict(&out, "resolution.orientation"), Verdict::Warn);
     assert_eq!(verdict(&out, "exif.recommended"), Verdict::Warn);
+    assert_eq!(verdict(&out, "faces"), Verdict::Pass);
+    assert_eq!(verdict(&out, "faces.release"), Verdict::Warn, "one face: a release reminder");
     assert_eq!(worst(&out), Verdict::Warn);
+    f.detections.faces = Some(Ok(vec![face, face]));
+    assert_eq!(verdict(&f.check("portrait-releases.json"), "faces"), Verdict::Fail, "a portrait shows one person");
 }
 
 #[test]

@@ -221,3 +221,32 @@ fn manifest_writes_one_csv_row_per_file() {
     assert!(rows[2].contains(",NIKON,COOLPIX P6000,"), "{}", rows[2]);
     assert!(rows[2].contains(",43.46744833333333,11.885126666663888,") || rows[2].contains(",43.4674"), "{}", rows[2]);
 }
+
+#[cfg(not(feature = "detect"))]
+#[test]
+fn faces_and_plates_warn_when_this_build_cannot_detect() {
+    // A build without the `detect` feature never passes a brief that asks for faces silently.
+    let dir = scratch("nodetect");
+    let b = dir.join("brief.json");
+    std::fs::write(&b, r#"{"preflight_brief": 1, "name": "t", "checks": {"faces": {"max": 0}, "plates": {"max": 0}}}"#)
+        .unwrap();
+    let out = bin()
+        .args(["check", "--json", "--brief"])
+        .arg(&b)
+        .arg(fixtures().join("exifpy__Canon_40D.jpg"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "warnings only: {}", String::from_utf8_lossy(&out.stderr));
+    let r = &json_of(&out)[0];
+    assert_eq!(
+        (r["faces"].clone(), r["plates"].clone(), r["verdict"].clone()),
+        (Value::Null, Value::Null, "warn".into())
+    );
+    for (id, start) in [("faces", "Face detection unavailable: "), ("plates", "Licence-plate detection unavailable: ")]
+    {
+        let f = r["findings"].as_array().unwrap().iter().find(|f| f["check"] == id).unwrap();
+        assert_eq!(f["verdict"], "warn");
+        let msg = f["message"].as_str().unwrap();
+        assert!(msg.starts_with(start) && msg.contains("without the `detect` feature"), "{msg}");
+    }
+}

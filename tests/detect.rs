@@ -136,3 +136,179 @@ fn thorough_effort_adds_passes_and_tiles_share_one_shape() {
     let tiles = &passes[normal..];
     assert!(tiles.windows(2).all(|w| (w[0].out_w, w[0].out_h) == (w[1].out_w, w[1].out_h)));
 }
+
+// ── Through the public `check` API and the CLI: the `faces` / `plates` brief rules ──
+
+const COUNT_BRIEF: &str = r#"{"preflight_brief": 1, "name": "t", "checks": {
+    "faces": {"release_required_if_present": true}, "plates": {"max": 0}}}"#;
+
+fn detectors() -> &'static preflight::detectors::Detectors {
+    static D: OnceLock<preflight::detectors::Detectors> = OnceLock::new();
+    D.get_or_init(|| preflight::detectors::Detectors::from_dir(models_dir()))
+}
+
+fn check_file(path: &std::path::Path, brief: &str) -> preflight::report::Report {
+    let brief = preflight::brief::Brief::parse(brief).unwrap();
+    let mut src = preflight::source::FileSource::open(path).unwrap();
+    let ctx = preflight::Context { now_unix_s: None, detectors: Some(detectors()) };
+    preflight::check(&mut src, &path.to_string_lossy(), &brief, &ctx).0
+}
+
+/// `faces_range=a-b` in a label's notes, else the exact count.
+fn label_range(row: &std::collections::HashMap<String, String>, key: &str) -> (usize, usize) {
+    let exact: usize = row[key].parse().unwrap_or(0);
+    let notes = &row["notes"];
+    let Some(i) = notes.find(&format!("{key}_range=")) else { return (exact, exact) };
+    let spec: String = notes[i + key.len() + 7..].chars().take_while(|c| c.is_ascii_digit() || *c == '-').collect();
+    match spec.split_once('-').map(|(a, b)| (a.parse(), b.parse())) {
+        Some((Ok(a), Ok(b))) => (a, b),
+        _ => (exact, exact),
+    }
+}
+
+#[test]
+fn check_api_counts_faces_and_plates_on_the_labelled_corpus() {
+    let dir = common::corpus_dir();
+    let rows: Vec<_> = common::labels(&dir)
+        .into_iter()
+        .filter(|r| r["file"].starts_with("faces/") || r["file"].starts_with("plates/"))
+        .collect();
+    assert!(rows.len() >= 35, "{} labelled detection images", rows.len());
+    let (mut face_misses, mut plates_min, mut plates_label, mut plates_pred) = (Vec::new(), 0, 0, 0);
+    for row in &rows {
+        let r = check_file(&dir.join(&row["file"]), COUNT_BRIEF);
+        let faces = r.faces.as_ref().unwrap_or_else(|| panic!("{}: faces not run: {:#?}", row["file"], r.findings));
+        let plates = r.plates.as_ref().expect("plates run");
+        let (lo, hi) = label_range(row, "faces");
+        if !(lo..=hi).contains(&faces.len()) {
+            face_misses.push(format!("{}: {} faces, labelled {lo}–{hi}", row["file"], faces.len()));
+        }
+        let label: usize = row["plates"].parse().unwrap();
+        plates_min += plates.len().min(label);
+        plates_label += label;
+        plates_pred += plates.len();
+        // Hard negatives (animals, a statue, people from behind, vehicles without a readable plate).
+        if label == 0 && row["file"].starts_with("plates/") {
+            assert!(plates.is_empty(), "{}: {plates:?}", row["file"]);
+        }
+        if hi == 0 && row["notes"].contains("hard negative") {
+            assert!(faces.is_empty(), "{}: {faces:?}", row["file"]);
+        }
+        // Findings carry the count and every box; boxes lie inside the image.
+        let f = r.findings.iter().find(|f| f.check == "faces").unwrap();
+        assert_eq!(f.measured.as_deref().unwrap().split(' ').next(), Some(faces.len().to_string().as_str()));
+        for b in faces.iter().chain(plates) {
+            assert!(f.message.contains(&b.to_string()) || plates.contains(b), "{b} in {}", f.message);
+            assert!(b.x + b.w <= r.width.unwrap() && b.y + b.h <= r.height.unwrap(), "{}: {b}", row["file"]);
+            assert!(b.w > 0 && b.h > 0 && b.score > 0.0 && b.score <= 1.0);
+        }
+        let release = r.findings.iter().find(|f| f.check == "faces.release").unwrap();
+        if faces.is_empty() {
+            assert_eq!(release.verdict, preflight::report::Verdict::Pass);
+        } else {
+            let want = format!("Model release needed for {} face", faces.len());
+            assert!(
+                release.verdict == preflight::report::Verdict::Warn && release.message.starts_with(&want),
+                "{release:?}"
+            );
+        }
+        let p = r.findings.iter().find(|f| f.check == "plates").unwrap();
+        let want_verdict = if plates.is_empty() { "pass" } else { "fail" };
+        assert_eq!(p.verdict.as_str(), want_verdict, "{}", row["file"]);
+    }
+    assert!(face_misses.is_empty(), "face counts off: {face_misses:#?}");
+    let recall = plates_min as f64 / plates_label as f64;
+    let precision = plates_min as f64 / plates_pred.max(1) as f64;
+    assert!(recall >= 0.85 && precision >= 0.85, "plates recall {recall:.3} precision {precision:.3}");
+}
+
+#[test]
+fn portrait_brief_wants_exactly_one_face_and_a_release() {
+    let dir = common::corpus_dir();
+    let brief = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/briefs/portrait-releases.json")).unwrap();
+    let r = check_file(&dir.join("faces/skimage__astronaut.png"), &brief);
+    let f = r.findings.iter().find(|f| f.check == "faces").unwrap();
+    assert_eq!((f.verdict.as_str(), f.measured.as_deref()), ("pass", Some("1 face")), "{f:?}");
+    let rel = r.findings.iter().find(|f| f.check == "faces.release").unwrap();
+    assert_eq!(rel.verdict.as_str(), "warn");
+    assert!(rel.message.starts_with("Model release needed for 1 face:"), "{}", rel.message);
+    let r = check_file(&dir.join("faces/facerec__two_people.jpg"), &brief);
+    let f = r.findings.iter().find(|f| f.check == "faces").unwrap();
+    assert_eq!((f.verdict.as_str(), f.measured.as_deref()), ("fail", Some("2 faces")), "{f:?}");
+}
+
+#[test]
+fn missing_models_warn_unavailable_with_the_fix() {
+    let dir = common::corpus_dir();
+    let brief = preflight::brief::Brief::parse(COUNT_BRIEF).unwrap();
+    let none = preflight::detectors::Detectors::from_dir("/nonexistent/models");
+    let path = dir.join("faces/skimage__astronaut.png");
+    let mut src = preflight::source::FileSource::open(&path).unwrap();
+    let ctx = preflight::Context { now_unix_s: None, detectors: Some(&none) };
+    let r = preflight::check(&mut src, "a.png", &brief, &ctx).0;
+    assert_eq!((r.faces.as_ref(), r.plates.as_ref()), (None, None));
+    for (id, start) in [("faces", "Face detection unavailable: "), ("plates", "Licence-plate detection unavailable: ")]
+    {
+        let f = r.findings.iter().find(|f| f.check == id).unwrap();
+        assert_eq!(f.verdict.as_str(), "warn");
+        assert!(f.message.starts_with(start) && f.message.contains("node scripts/models.mjs"), "{}", f.message);
+    }
+}
+
+#[test]
+fn cli_reports_boxes_in_json_and_counts_in_the_manifest() {
+    let dir = common::corpus_dir();
+    let tmp = std::env::temp_dir().join(format!("preflight-detect-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    let brief = tmp.join("brief.json");
+    std::fs::write(&brief, COUNT_BRIEF).unwrap();
+    let manifest = tmp.join("m.csv");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_preflight"))
+        .args(["check", "--json", "--brief"])
+        .arg(&brief)
+        .arg("--models")
+        .arg(models_dir())
+        .arg("--manifest")
+        .arg(&manifest)
+        .arg(dir.join("faces/ultralight__19.jpg"))
+        .arg(dir.join("plates/alpr__eu1.jpg"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "a plate fails `max: 0`: {}", String::from_utf8_lossy(&out.stderr));
+    let reports: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let faces = reports[0]["faces"].as_array().unwrap();
+    assert_eq!(faces.len(), 5);
+    for b in faces {
+        let mut keys: Vec<&str> = b.as_object().unwrap().keys().map(String::as_str).collect();
+        keys.sort();
+        assert_eq!(keys, ["h", "score", "w", "x", "y"]);
+    }
+    assert_eq!(reports[0]["plates"].as_array().unwrap().len(), 0);
+    let plate = &reports[1]["plates"][0];
+    let d = Detection {
+        x: plate["x"].as_f64().unwrap() as f32,
+        y: plate["y"].as_f64().unwrap() as f32,
+        w: plate["w"].as_f64().unwrap() as f32,
+        h: plate["h"].as_f64().unwrap() as f32,
+        score: 1.0,
+    };
+    assert!(iou(&d, (396.0, 340.0, 203.0, 46.0)) > 0.5, "{plate}");
+    let csv = std::fs::read_to_string(&manifest).unwrap();
+    let rows = preflight::csv::parse(&csv);
+    let col = |name: &str| rows[0].iter().position(|h| h == name).unwrap();
+    assert_eq!((rows[1][col("faces")].as_str(), rows[1][col("plates")].as_str()), ("5", "0"));
+    assert_eq!((rows[2][col("faces")].as_str(), rows[2][col("plates")].as_str()), ("0", "1"));
+
+    // Without models: the findings say so (exit 0: warnings only), never a silent pass.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_preflight"))
+        .args(["check", "--json", "--models", "/nonexistent", "--brief"])
+        .arg(&brief)
+        .arg(dir.join("faces/skimage__astronaut.png"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let reports: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(reports[0]["faces"], serde_json::Value::Null);
+    assert_eq!(reports[0]["verdict"], "warn");
+    let _ = std::fs::remove_dir_all(&tmp);
+}

@@ -175,7 +175,7 @@ mod tests {
     fn unknown_keys_get_suggestions_everywhere() {
         let e = errors(
             r#"{"preflight_brief": 1, "name": "x", "descripton": "d",
-                "checks": { "resolutoin": {}, "faces": {},
+                "checks": { "resolutoin": {}, "watermark": {},
                             "resolution": { "min_megapixel": 4, "aspect_ratio": { "tolerence": 0.1, "min": 1 } } }}"#,
         );
         assert!(
@@ -197,7 +197,9 @@ mod tests {
             "{e:?}"
         );
         assert!(
-            e.iter().any(|m| m.starts_with("checks.faces: unknown key `faces`; known keys here: format, resolution")),
+            e.iter().any(
+                |m| m.starts_with("checks.watermark: unknown key `watermark`; known keys here: format, resolution")
+            ),
             "{e:?}"
         );
         assert!(e.contains(&"descripton: unknown key `descripton`; did you mean `description`?".to_string()), "{e:?}");

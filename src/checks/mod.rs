@@ -18,12 +18,16 @@
 //! | [`noise`]      | `noise`                                                              |
 //! | [`upsampling`] | `upsampling`                                                         |
 //! | [`labels`]     | `labels.present`, `labels.roots`, `labels.depth`, `labels.taxonomy`  |
+//! | [`faces`]      | `faces`, `faces.release`                                             |
+//! | [`plates`]     | `plates`                                                             |
 //! | (always)       | `metadata.consistency` (in [`labels`])                               |
 //! | (pixel rules)  | `pixels` (what was decoded, or why pixel checks could not run)       |
 //! | (always)       | `integrity`                                                          |
 //!
 //! The pixel families (exposure … upsampling) read [`Evidence::pixels`], which the pipeline
 //! fills only when the brief has at least one of them (decoding costs far more than the header).
+//! Likewise `faces` and `plates` read [`Evidence::detections`], filled only for briefs with
+//! those blocks.
 //!
 //! Rules of the game, shared by every family:
 //! - A family whose block is absent from the brief is not asked and emits nothing — except the
@@ -41,17 +45,20 @@ pub mod bit_depth;
 pub mod capture_time;
 pub mod exif;
 pub mod exposure;
+pub mod faces;
 pub mod file_size;
 pub mod format;
 pub mod gps;
 pub mod information;
 pub mod labels;
 pub mod noise;
+pub mod plates;
 pub mod resolution;
 pub mod sharpness;
 pub mod upsampling;
 
 use crate::brief::json::Obj;
+use crate::detectors::Detections;
 use crate::metadata::Metadata;
 use crate::pixels::analysis::{Decoder, Needs, PixelAnalysis};
 use crate::pixels::decode::Origin;
@@ -73,6 +80,8 @@ pub struct Evidence<'a> {
     pub pixels: Option<&'a PixelAnalysis>,
     /// Why pixel checks could not run (unsupported format, too large, damaged), when they could not.
     pub pixels_unavailable: Option<&'a str>,
+    /// Faces and licence plates found (or why not), for briefs with `faces` / `plates` blocks.
+    pub detections: &'a Detections,
 }
 
 impl Evidence<'_> {
@@ -139,6 +148,8 @@ pub struct Rules {
     pub noise: Option<noise::NoiseRule>,
     pub upsampling: Option<upsampling::UpsamplingRule>,
     pub labels: Option<labels::LabelsRule>,
+    pub faces: Option<faces::FacesRule>,
+    pub plates: Option<plates::PlatesRule>,
 }
 
 impl Rules {
@@ -165,6 +176,8 @@ impl Rules {
             noise: block(checks, "noise", noise::parse),
             upsampling: block(checks, "upsampling", upsampling::parse),
             labels: block(checks, "labels", labels::parse),
+            faces: block(checks, "faces", faces::parse),
+            plates: block(checks, "plates", plates::parse),
         }
     }
 
@@ -217,6 +230,12 @@ pub fn run(rules: &Rules, ev: &Evidence<'_>) -> Vec<Finding> {
         }
     }
     labels::evaluate(rules.labels.as_ref(), ev, &mut out);
+    if let Some(r) = &rules.faces {
+        faces::evaluate(r, ev, &mut out);
+    }
+    if let Some(r) = &rules.plates {
+        plates::evaluate(r, ev, &mut out);
+    }
     integrity(ev, &mut out);
     out
 }
@@ -363,6 +382,7 @@ pub(crate) mod test_support {
         pub now: Option<i64>,
         pub pixels: Option<PixelAnalysis>,
         pub pixels_unavailable: Option<String>,
+        pub detections: Detections,
     }
 
     impl Fixture {
@@ -382,6 +402,7 @@ pub(crate) mod test_support {
                 now: None,
                 pixels: None,
                 pixels_unavailable: None,
+                detections: Detections::default(),
             }
         }
 
@@ -452,6 +473,7 @@ pub(crate) mod test_support {
                 now_unix_s: self.now,
                 pixels: self.pixels.as_ref(),
                 pixels_unavailable: self.pixels_unavailable.as_deref(),
+                detections: &self.detections,
             }
         }
 

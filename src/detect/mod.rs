@@ -33,7 +33,7 @@ pub use plates::PlateDetector;
 pub use rgb::{Rgb, decode_rgb};
 
 /// Where `scripts/models.mjs` puts the models, relative to the repository root.
-pub const MODELS_DIR: &str = "models";
+pub const MODELS_DIR: &str = crate::detectors::MODELS_DIR;
 /// The face model's file name in [`MODELS_DIR`].
 pub const FACE_MODEL_FILE: &str = "centerface.onnx";
 /// The plate model's file name in [`MODELS_DIR`].

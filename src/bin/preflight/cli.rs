@@ -7,6 +7,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use preflight::brief::Brief;
+use preflight::detectors::{Detectors, MODELS_DIR};
 use preflight::report::{Report, Verdict};
 use preflight::source::FileSource;
 use preflight::{Context, check};
@@ -17,7 +18,7 @@ const USAGE: &str = "\
 preflight — check photos against a buyer's brief, locally.
 
 USAGE:
-    preflight check [--brief FILE] [--json] [--manifest FILE.csv] [--jobs N] PATH...
+    preflight check [--brief FILE] [--json] [--manifest FILE.csv] [--models DIR] [--jobs N] PATH...
     preflight brief FILE
 
 COMMANDS:
@@ -30,6 +31,9 @@ OPTIONS:
     --json         Print reports as a JSON array (the same JSON the browser produces).
     --manifest F   Also write the batch manifest (one CSV row per file, every check's verdict
                    and measured value; the same CSV the page saves).
+    --models DIR   Face and licence-plate models (centerface.onnx, clp_det.onnx), for briefs
+                   with `faces` / `plates` rules (default: ./models, else a models/ folder
+                   next to the executable or above it; `node scripts/models.mjs` fetches them).
     --jobs N       Files checked in parallel (default: number of cores).
     -h, --help     Print this help.
     -V, --version  Print the version.
@@ -56,6 +60,7 @@ struct CheckArgs {
     brief: Option<PathBuf>,
     json: bool,
     manifest: Option<PathBuf>,
+    models: Option<PathBuf>,
     jobs: Option<usize>,
     paths: Vec<PathBuf>,
 }
@@ -78,12 +83,14 @@ fn run() -> Result<ExitCode, String> {
     };
     match command.as_str() {
         "check" => {
-            let mut args = CheckArgs { brief: None, json: false, manifest: None, jobs: None, paths: Vec::new() };
+            let mut args =
+                CheckArgs { brief: None, json: false, manifest: None, models: None, jobs: None, paths: Vec::new() };
             while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
                 match arg {
                     Long("brief") => args.brief = Some(parser.value().map_err(|e| e.to_string())?.into()),
                     Long("json") => args.json = true,
                     Long("manifest") => args.manifest = Some(parser.value().map_err(|e| e.to_string())?.into()),
+                    Long("models") => args.models = Some(parser.value().map_err(|e| e.to_string())?.into()),
                     Long("jobs") | Short('j') => {
                         let n: usize = parser
                             .value()
@@ -185,11 +192,31 @@ fn is_sidecar(p: &Path) -> bool {
     matches!(ext.as_str(), "xmp" | "json" | "txt" | "csv" | "md")
 }
 
+/// The models folder: `--models`, else `./models` (a checkout's setup folder), else the first
+/// `models/` next to the executable or in one of its parent folders (`target/release/preflight`
+/// inside a checkout finds the checkout's). Falls back to `./models`, whose absence the `faces` /
+/// `plates` findings then explain.
+fn models_dir(given: Option<PathBuf>) -> PathBuf {
+    if let Some(dir) = given {
+        return dir;
+    }
+    let here = PathBuf::from(MODELS_DIR);
+    if here.is_dir() {
+        return here;
+    }
+    let exe = std::env::current_exe().ok();
+    exe.iter()
+        .flat_map(|e| e.ancestors().skip(1).take(4))
+        .map(|d| d.join(MODELS_DIR))
+        .find(|d| d.is_dir())
+        .unwrap_or(here)
+}
+
 fn now_unix_s() -> Option<i64> {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok().map(|d| d.as_secs() as i64)
 }
 
-fn check_one(path: &Path, brief: &Brief, ctx: &Context) -> Report {
+fn check_one(path: &Path, brief: &Brief, ctx: &Context<'_>) -> Report {
     let name = path.to_string_lossy().into_owned();
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match FileSource::open(path) {
         Ok(mut src) => check(&mut src, &name, brief, ctx).0,
@@ -216,7 +243,9 @@ fn check_command(args: CheckArgs) -> Result<ExitCode, String> {
     }
     let brief = load_brief(args.brief.as_deref())?;
     let files = collect_files(&args.paths)?;
-    let ctx = Context { now_unix_s: now_unix_s() };
+    // Models load on the first file whose brief asks for faces or plates (never otherwise).
+    let detectors = Detectors::from_dir(models_dir(args.models.clone()));
+    let ctx = Context { now_unix_s: now_unix_s(), detectors: Some(&detectors) };
     let jobs = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1))
