@@ -1,7 +1,8 @@
 // README command 2: every test, from a fresh clone.
 //   1. native `cargo test` (core on real fixtures and ../shared/corpus)
 //   2. wasm-bindgen-test in headless Chromium (the browser door, in a dedicated worker)
-//   3. release build of the page's engine and of the CLI
+//   3. release build of the page's engines (header-only, pixels, detection) and of the CLI
+//      (with detection)
 //   4. browser end-to-end tests (node:test + playwright-core + Debian chromium)
 // Stops at the first failing stage with a non-zero exit status.
 import { setup } from './setup.mjs';
@@ -32,7 +33,8 @@ try {
     }));
   await stage('release build (wasm engine + CLI)', () => {
     build();
-    run('cargo', ['build', '--release', '--quiet', '--bin', 'preflight']);
+    // With detection: the e2e parity test compares its faces/plates with the page's.
+    run('cargo', ['build', '--release', '--quiet', '--features', 'detect', '--bin', 'preflight']);
   });
   await stage('browser e2e tests (node --test)', () =>
     run(process.execPath, ['--test', '--test-concurrency=1', 'tests/e2e/']));

@@ -89,10 +89,11 @@ impl Engine {
             .map_err(|errors| JsError::new(&errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")))
     }
 
-    /// Whether this brief has pixel rules (the page then loads the engine build with decoders).
+    /// Whether this brief needs decoders: pixel rules or an embedded thumbnail to compare (the
+    /// page then loads the engine build with decoders).
     #[wasm_bindgen(getter, js_name = needsPixels)]
     pub fn needs_pixels(&self) -> bool {
-        self.brief.rules.pixel_needs().any()
+        self.brief.rules.needs_decoders()
     }
 
     /// Whether this brief has `faces` / `plates` rules (the page then loads the detection build

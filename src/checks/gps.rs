@@ -81,7 +81,7 @@ pub fn parse(o: &mut Obj<'_>) -> GpsRule {
 }
 
 /// `48.85660° N, 2.35220° E`.
-fn position_label(g: &Gps) -> String {
+pub(crate) fn position_label(g: &Gps) -> String {
     let ns = if g.lat < 0.0 { 'S' } else { 'N' };
     let ew = if g.lon < 0.0 { 'W' } else { 'E' };
     format!("{:.5}° {ns}, {:.5}° {ew}", g.lat.abs(), g.lon.abs())

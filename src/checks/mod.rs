@@ -20,6 +20,7 @@
 //! | [`labels`]     | `labels.present`, `labels.roots`, `labels.depth`, `labels.taxonomy`  |
 //! | [`faces`]      | `faces`, `faces.release`                                             |
 //! | [`plates`]     | `plates`                                                             |
+//! | [`privacy`]    | `privacy.gps`, `privacy.serial_numbers`, `privacy.owner`, `privacy.xmp_history`, `privacy.thumbnail_mismatch` |
 //! | (always)       | `metadata.consistency` (in [`labels`])                               |
 //! | (pixel rules)  | `pixels` (what was decoded, or why pixel checks could not run)       |
 //! | (always)       | `integrity`                                                          |
@@ -53,6 +54,7 @@ pub mod information;
 pub mod labels;
 pub mod noise;
 pub mod plates;
+pub mod privacy;
 pub mod resolution;
 pub mod sharpness;
 pub mod upsampling;
@@ -150,6 +152,7 @@ pub struct Rules {
     pub labels: Option<labels::LabelsRule>,
     pub faces: Option<faces::FacesRule>,
     pub plates: Option<plates::PlatesRule>,
+    pub privacy: Option<privacy::PrivacyRule>,
 }
 
 impl Rules {
@@ -178,7 +181,13 @@ impl Rules {
             labels: block(checks, "labels", labels::parse),
             faces: block(checks, "faces", faces::parse),
             plates: block(checks, "plates", plates::parse),
+            privacy: block(checks, "privacy", privacy::parse),
         }
+    }
+
+    /// Whether a build with image decoders is needed: pixel rules, or a thumbnail to compare.
+    pub fn needs_decoders(&self) -> bool {
+        self.pixel_needs().any() || self.privacy.as_ref().is_some_and(privacy::PrivacyRule::needs_decoder)
     }
 
     /// Which pixel measures these rules need (none: the file's pixels are never decoded).
@@ -235,6 +244,9 @@ pub fn run(rules: &Rules, ev: &Evidence<'_>) -> Vec<Finding> {
     }
     if let Some(r) = &rules.plates {
         plates::evaluate(r, ev, &mut out);
+    }
+    if let Some(r) = &rules.privacy {
+        privacy::evaluate(r, ev, &mut out);
     }
     integrity(ev, &mut out);
     out

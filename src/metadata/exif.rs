@@ -34,13 +34,17 @@ pub fn read(reader: &mut Reader<'_>, block: Block, out: &mut Metadata) -> bool {
         return true;
     }
     read_main(reader, &tiff, &ifd0, out);
+    if out.privacy.thumbnail.is_none() {
+        out.privacy.thumbnail = thumbnail(reader, &tiff);
+    }
     let exif_ptr = tiff::find(&ifd0, tiff::TAG_EXIF_IFD).and_then(|e| tiff.pointer(reader, e, 0));
     if let Some(offset) = exif_ptr
         && let Some(entries) = read_ifd(reader, &tiff, offset, &mut visited, out)
     {
         read_main(reader, &tiff, &entries, out);
-        if out.lens_model.is_none() {
-            out.lens_model = tiff::find(&entries, 0x927C).and_then(|e| olympus_lens_model(reader, &tiff, e));
+        if let Some(note) = tiff::find(&entries, 0x927C) {
+            let make = out.make.clone().unwrap_or_default().to_ascii_uppercase();
+            maker_note(reader, &tiff, note, &make, out);
         }
     }
     let gps_ptr = tiff::find(&ifd0, tiff::TAG_GPS_IFD).and_then(|e| tiff.pointer(reader, e, 0));
@@ -99,6 +103,10 @@ fn read_main(reader: &mut Reader<'_>, tiff: &Tiff, entries: &[Entry], out: &mut 
     set(&mut out.lens_make, text(reader, 0xA433));
     set(&mut out.lens_model, text(reader, 0xA434));
     set(&mut out.lens_serial, text(reader, 0xA435));
+    set(&mut out.privacy.camera_owner, text(reader, 0xA430));
+    if let Some(v) = text(reader, 0xC62F) {
+        push_serial(out, "CameraSerialNumber (0xC62F)", v);
+    }
     set(&mut out.offset_time_original, text(reader, 0x9011));
 
     if let Some(raw) = text(reader, 0x9003) {
@@ -145,10 +153,85 @@ fn read_main(reader: &mut Reader<'_>, tiff: &Tiff, entries: &[Entry], out: &mut 
     }
 }
 
+fn push_serial(out: &mut Metadata, tag: &str, value: String) {
+    if !out.privacy.other_serials.iter().any(|(t, _)| t == tag) {
+        out.privacy.other_serials.push((tag.to_string(), value));
+    }
+}
+
+/// The IFD1 thumbnail (JPEGInterchangeFormat 0x0201 + length 0x0202), bounded to 64 KB, with its
+/// size from the thumbnail's own JPEG frame header.
+fn thumbnail(reader: &mut Reader<'_>, tiff: &Tiff) -> Option<super::Thumbnail> {
+    let (_, next) = tiff.read_ifd(reader, tiff.ifd0).ok()?;
+    if next == 0 {
+        return None;
+    }
+    let (ifd1, _) = tiff.read_ifd(reader, next).ok()?;
+    let offset = tiff::find(&ifd1, 0x0201).and_then(|e| tiff.uint(reader, e, 0))? as u64;
+    let len = tiff::find(&ifd1, 0x0202).and_then(|e| tiff.uint(reader, e, 0))? as u64;
+    if !(4..=65_536).contains(&len) || offset + len > tiff.len {
+        return None;
+    }
+    let jpeg = reader.read_vec(tiff.base + offset, len, 65_536, "EXIF thumbnail").ok()?;
+    let frame = crate::pixels::decode::jpeg_frame(&jpeg)?;
+    Some(super::Thumbnail { width: frame.width, height: frame.height, jpeg })
+}
+
+/// Serial numbers (and Olympus' lens name) from the maker notes of the makes that keep them
+/// where they are easy to reach: Canon (an IFD at the note, offsets relative to the EXIF
+/// block: SerialNumber 0x000C), Nikon (`Nikon\0\x02` + its own TIFF header: SerialNumber
+/// 0x001D, older bodies 0x00A0), Olympus / OM System (Equipment IFD: SerialNumber 0x0101, LensModel 0x0203).
+fn maker_note(reader: &mut Reader<'_>, outer: &Tiff, note: &Entry, make: &str, out: &mut Metadata) {
+    if !outer.readable(note) {
+        return;
+    }
+    if make.starts_with("CANON") {
+        let Some(at) = note.value_pos.checked_sub(outer.base).and_then(|o| u32::try_from(o).ok()) else { return };
+        let Ok((entries, _)) = outer.read_ifd(reader, at) else { return };
+        if let Some(n) = tiff::find(&entries, 0x000C).and_then(|e| outer.uint(reader, e, 0)).filter(|&n| n > 0) {
+            push_serial(out, "Canon SerialNumber (MakerNotes 0x000C)", n.to_string());
+        }
+    } else if make.starts_with("NIKON") {
+        let Ok(head) = reader.read_up_to(note.value_pos, 18) else { return };
+        if !head.starts_with(b"Nikon\0\x02") || head.len() < 18 {
+            return;
+        }
+        let big_endian = &head[10..12] == b"MM";
+        let end = outer.base + outer.len;
+        let base = note.value_pos + 10;
+        let Some(len) = end.checked_sub(base) else { return };
+        let ifd0 = if big_endian {
+            u32::from_be_bytes([head[14], head[15], head[16], head[17]])
+        } else {
+            u32::from_le_bytes([head[14], head[15], head[16], head[17]])
+        };
+        let inner = Tiff { base, len, big_endian, magic: 42, ifd0 };
+        let Ok((entries, _)) = inner.read_ifd(reader, ifd0) else { return };
+        for (tag, name) in
+            [(0x001D, "Nikon SerialNumber (MakerNotes 0x001D)"), (0x00A0, "Nikon SerialNumber (MakerNotes 0x00A0)")]
+        {
+            if let Some(v) = tiff::find(&entries, tag).and_then(|e| inner.string(reader, e)) {
+                push_serial(out, name, v);
+            }
+        }
+    } else if let Some((lens, serial)) = olympus_equipment(reader, outer, note) {
+        if out.lens_model.is_none() {
+            out.lens_model = lens;
+        }
+        if let Some(v) = serial {
+            push_serial(out, "Olympus SerialNumber (MakerNotes Equipment 0x0101)", v);
+        }
+    }
+}
+
 /// Olympus / OM System maker notes keep the lens name where EXIF's LensModel is often empty:
 /// MakerNote (`OLYMPUS\0II\x03\0` or `OM SYSTEM\0…`, offsets relative to the maker note) →
-/// Equipment IFD (0x2010) → LensModel (0x0203).
-fn olympus_lens_model(reader: &mut Reader<'_>, outer: &Tiff, makernote: &Entry) -> Option<String> {
+/// Equipment IFD (0x2010) → LensModel (0x0203), SerialNumber (0x0101).
+fn olympus_equipment(
+    reader: &mut Reader<'_>,
+    outer: &Tiff,
+    makernote: &Entry,
+) -> Option<(Option<String>, Option<String>)> {
     if !outer.readable(makernote) {
         return None;
     }
@@ -176,7 +259,9 @@ fn olympus_lens_model(reader: &mut Reader<'_>, outer: &Tiff, makernote: &Entry) 
     let (entries, _) = note.read_ifd(reader, ifd_at).ok()?;
     let equipment = tiff::find(&entries, 0x2010).and_then(|e| note.pointer(reader, e, 0))?;
     let (entries, _) = note.read_ifd(reader, equipment).ok()?;
-    tiff::find(&entries, 0x0203).and_then(|e| note.string(reader, e))
+    let lens = tiff::find(&entries, 0x0203).and_then(|e| note.string(reader, e));
+    let serial = tiff::find(&entries, 0x0101).and_then(|e| note.string(reader, e));
+    Some((lens, serial))
 }
 
 /// GPS IFD: latitude/longitude (DMS rationals + N/S/E/W refs) and altitude (+ below-sea ref).

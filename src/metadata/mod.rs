@@ -71,6 +71,37 @@ pub struct Metadata {
     /// `metadata.consistency` finding quotes what matters).
     #[serde(skip)]
     pub sources: Sources,
+    /// What could identify the photographer or their gear beyond the fields above (not in the
+    /// report: the `privacy.*` findings quote the exact tags when a brief asks).
+    #[serde(skip)]
+    pub privacy: PrivacyTags,
+}
+
+/// Identifying metadata, with the exact tag each value came from.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PrivacyTags {
+    /// EXIF CameraOwnerName (0xA430).
+    pub camera_owner: Option<String>,
+    /// Serial numbers beyond EXIF BodySerialNumber / LensSerialNumber, as (tag name, value):
+    /// DNG `CameraSerialNumber (0xC62F)`, maker notes (`Canon SerialNumber (0x000C)`,
+    /// `Nikon SerialNumber (0x001D / 0x00A0)`, `Olympus SerialNumber (Equipment 0x0101)`).
+    pub other_serials: Vec<(String, String)>,
+    /// The EXIF IFD1 thumbnail (JPEGInterchangeFormat 0x0201), when the file has one.
+    pub thumbnail: Option<Thumbnail>,
+    /// XMP `xmpMM:History` events (its `rdf:li` items) and their `stEvt:softwareAgent`s.
+    pub xmp_history_events: usize,
+    pub xmp_software_agents: Vec<String>,
+    /// Paths naming a user account anywhere in the XMP (`/Users/NAME`, `C:\Users\NAME`,
+    /// `/home/NAME`), as written up to the user name.
+    pub xmp_personal_paths: Vec<String>,
+}
+
+/// An embedded EXIF thumbnail: its JPEG bytes (≤ 64 KB: it lives in the EXIF block) and size.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Thumbnail {
+    pub width: u32,
+    pub height: u32,
+    pub jpeg: Vec<u8>,
 }
 
 /// Per-block readings behind the merged fields, for comparing the blocks with one another.

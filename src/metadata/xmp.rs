@@ -30,6 +30,7 @@ pub fn read(reader: &mut Reader<'_>, block: Block, out: &mut Metadata) {
     };
     let text = String::from_utf8_lossy(&bytes);
     labels(&text, out);
+    history(&text, out);
     out.sources.xmp_datetime_original = property(&text, "exif:DateTimeOriginal");
     out.sources.xmp_date_created = property(&text, "photoshop:DateCreated");
     if out.lens_model.is_none() {
@@ -39,6 +40,50 @@ pub fn read(reader: &mut Reader<'_>, block: Block, out: &mut Metadata) {
         out.datetime_original = ["exif:DateTimeOriginal", "photoshop:DateCreated"]
             .iter()
             .find_map(|name| property(&text, name).and_then(|v| xmp_datetime(&v)));
+    }
+}
+
+/// Editing history (`xmpMM:History`: how many events, which `stEvt:softwareAgent`s)
+/// and paths that name a user account anywhere in the packet.
+fn history(text: &str, out: &mut Metadata) {
+    if let Some(body) = element_body(text, "xmpMM:History") {
+        // One `<rdf:li>` per event in its `rdf:Seq`.
+        out.privacy.xmp_history_events = body.matches("<rdf:li").count();
+        let mut rest = body;
+        while let Some(i) = rest.find("stEvt:softwareAgent") {
+            rest = &rest[i + "stEvt:softwareAgent".len()..];
+            let value = if let Some(r) = rest.trim_start().strip_prefix('=') {
+                let r = r.trim_start();
+                let q = r.chars().next().filter(|c| *c == '"' || *c == '\'');
+                q.and_then(|q| r[1..].find(q).map(|e| &r[1..1 + e]))
+            } else {
+                rest.strip_prefix('>').and_then(|r| r.find('<').map(|e| &r[..e]))
+            };
+            if let Some(v) = value.and_then(clean)
+                && !out.privacy.xmp_software_agents.contains(&v)
+                && out.privacy.xmp_software_agents.len() < 20
+            {
+                out.privacy.xmp_software_agents.push(v);
+            }
+        }
+    }
+    for (prefix, sep) in [("/Users/", '/'), ("/home/", '/'), ("C:\\Users\\", '\\'), ("C:/Users/", '/')] {
+        let mut rest = text;
+        while let Some(i) = rest.find(prefix) {
+            rest = &rest[i + prefix.len()..];
+            let name: String = rest
+                .chars()
+                .take_while(|&c| c != sep && c != '"' && c != '<' && c != '\'' && !c.is_whitespace())
+                .take(64)
+                .collect();
+            let path = format!("{prefix}{name}");
+            if !name.is_empty()
+                && !out.privacy.xmp_personal_paths.contains(&path)
+                && out.privacy.xmp_personal_paths.len() < 20
+            {
+                out.privacy.xmp_personal_paths.push(path);
+            }
+        }
     }
 }
 
