@@ -2,7 +2,7 @@
 import { setup } from './setup.mjs';
 import { build } from './build.mjs';
 
-await setup();
+await setup({ models: true });   // the page serves the detection models from its own origin
 build();
 const { startServer } = await import('./serve.mjs');
 const port = Number(process.env.PORT || 8080);

@@ -139,3 +139,30 @@ fn pixel_checks_run_in_the_browser_and_return_an_overlay() {
     assert!(header_only["overlay"].is_null());
     assert!(header_only["report"]["pixels"].is_null());
 }
+
+#[wasm_bindgen_test]
+fn faces_without_the_detection_build_warn_and_say_why() {
+    // This test build has no `detect` feature: the page loads another build for such briefs,
+    // and this one must never pass them silently.
+    let brief =
+        r#"{ "preflight_brief": 1, "name": "faces", "checks": { "faces": { "max": 0 }, "plates": { "max": 0 } } }"#;
+    let engine = Engine::new(brief).unwrap();
+    assert!(engine.needs_detection());
+    assert!(!engine.has_detection());
+    assert!(!Engine::new(BRIEF).unwrap().needs_detection());
+    assert!(preflight::wasm::load_models(vec![1, 2, 3], vec![4]).is_err(), "no models without detection");
+    let r = &run(&engine, DSCN0010, "DSCN0010.jpg")["report"];
+    assert!(r["faces"].is_null() && r["plates"].is_null());
+    let f = finding(r, "faces");
+    assert_eq!(f["verdict"], "warn");
+    assert!(f["message"].as_str().unwrap().starts_with("Face detection unavailable: "), "{f}");
+    assert_eq!(finding(r, "plates")["verdict"], "warn");
+}
+
+#[wasm_bindgen_test]
+fn a_thumbnail_comparison_needs_the_build_with_decoders() {
+    let brief = r#"{ "preflight_brief": 1, "name": "p", "checks": { "privacy": { "forbid": ["thumbnail_mismatch", "owner"] } } }"#;
+    assert!(Engine::new(brief).unwrap().needs_pixels());
+    let brief = r#"{ "preflight_brief": 1, "name": "p", "checks": { "privacy": { "forbid": ["owner"] } } }"#;
+    assert!(!Engine::new(brief).unwrap().needs_pixels());
+}

@@ -1,14 +1,15 @@
 // The page: brief selector, drop zone, one card per file. All checking goes through preflight.js.
 import { createPreflight, summarize } from './preflight.js';
 import { strings as S } from './strings.js';
-import { paintClip, paintFocus, displayed } from './overlay.js';
+import { paintClip, paintFocus, paintBoxes, displayed } from './overlay.js';
 
 /** @typedef {import('./preflight.js').Report} Report */
 /** @typedef {import('./preflight.js').Overlay} Overlay */
 /**
  * One overlay layer on a card's preview: painted on first show, then kept (the canvas is the cache).
  * @typedef {{ on: boolean, canvas: HTMLCanvasElement|null }} Layer
- * @typedef {{ data: Overlay, orientation: number|null, clip: Layer|null, focus: Layer|null, built: boolean }} CardOverlay
+ * @typedef {{ data: Overlay|null, report: Report, orientation: number|null, clip: Layer|null, focus: Layer|null,
+ *   boxes: Layer|null, built: boolean }} CardOverlay
  * @typedef {{ file: File, name: string, report: Report|null, card: HTMLElement|null, thumbed: boolean,
  *   bitmap: ImageBitmap|null, overlay: CardOverlay|null }} Entry
  */
@@ -112,7 +113,8 @@ function createCard(e) {
     slash >= 0 ? h('span', { class: 'card__dir' }, ...breakable(e.name.slice(0, slash + 1))) : null, ...breakable(e.name.slice(slash + 1)));
   const thumb = h('div', { class: 'card__thumb' }, h('span', { class: 'fmt', text: extOf(e.name) || '?' }));
   const card = h('li', { class: 'card', 'data-verdict': 'pending', 'data-file': e.name, 'aria-busy': 'true' },
-    h('div', { class: 'card__media' }, thumb, h('div', { class: 'card__tools', role: 'group', 'aria-label': S.overlayGroup, hidden: true })),
+    h('div', { class: 'card__media' }, thumb, h('div', { class: 'card__tools', role: 'group', 'aria-label': S.overlayGroup, hidden: true }),
+      h('ol', { class: 'dets', 'aria-label': S.detectionsLabel, hidden: true })),
     h('div', { class: 'card__main' },
       h('div', { class: 'card__head' }, nameEl, badge('pending', 'card__verdict')),
       h('p', { class: 'card__facts', text: S.checking }),
@@ -138,7 +140,7 @@ function findingEl(f) {
 }
 
 // ───────────────────────────── overlays ─────────────────────────────
-const LAYERS = /** @type {const} */ (['clip', 'focus']);
+const LAYERS = /** @type {const} */ (['clip', 'focus', 'boxes']);
 const badVerdict = (/** @type {string} */ v) => v === 'fail' || v === 'warn';
 
 /**
@@ -148,23 +150,35 @@ const badVerdict = (/** @type {string} */ v) => v === 'fail' || v === 'warn';
  */
 function setOverlay(e, data) {
   const r = e.report;
-  if (!data || !r || (!data.clip && !data.focus)) { e.overlay = null; return; }
+  const found = (r?.faces?.length ?? 0) + (r?.plates?.length ?? 0) > 0;
+  if (!r || (!found && (!data || (!data.clip && !data.focus)))) { e.overlay = null; return; }
   const f = r.findings;
   const clipOn = f.some((x) => (x.check === 'exposure.highlights' || x.check === 'exposure.shadows') && badVerdict(x.verdict));
   const focusOn = f.some((x) => (x.check === 'sharpness' || x.check.startsWith('sharpness.')) && x.verdict === 'fail');
   e.overlay = {
-    data, orientation: r.metadata?.orientation ?? null, built: false,
-    clip: data.clip ? { on: clipOn, canvas: null } : null,
-    focus: data.focus ? { on: focusOn, canvas: null } : null,
+    data: data ?? null, report: r, orientation: r.metadata?.orientation ?? null, built: false,
+    clip: data?.clip ? { on: clipOn, canvas: null } : null,
+    focus: data?.focus ? { on: focusOn, canvas: null } : null,
+    // Faces and plates are shown at once: where they are is the point.
+    boxes: found ? { on: true, canvas: null } : null,
   };
 }
 
-/** Paints a layer the first time it is shown (then drops the mask's base64). @param {CardOverlay} ov @param {'clip'|'focus'} kind */
+/** The full-size image as displayed (the size detection boxes are given in). @param {CardOverlay} ov */
+function shownSize(ov) {
+  const r = ov.report;
+  if (r.width && r.height) return displayed(r.width, r.height, ov.orientation);
+  return ov.data ? displayed(ov.data.width, ov.data.height, ov.orientation) : { width: 1, height: 1 };
+}
+
+/** Paints a layer the first time it is shown (then drops the mask's base64). @param {CardOverlay} ov @param {'clip'|'focus'|'boxes'} kind */
 function layerCanvas(ov, kind) {
   const layer = /** @type {Layer} */ (ov[kind]);
   if (!layer.canvas) {
-    const canvas = kind === 'clip' ? paintClip(ov.data, ov.orientation) : paintFocus(ov.data, ov.orientation, FOCUS_SIZE);
-    if (kind === 'clip' && ov.data.clip) ov.data.clip.mask = '';
+    const canvas = kind === 'boxes' ? paintBoxes(shownSize(ov), ov.report.faces ?? [], ov.report.plates ?? [], FOCUS_SIZE)
+      : !ov.data ? null
+      : kind === 'clip' ? paintClip(ov.data, ov.orientation) : paintFocus(ov.data, ov.orientation, FOCUS_SIZE);
+    if (kind === 'clip' && ov.data?.clip) ov.data.clip.mask = '';
     if (!canvas) return null;
     canvas.className = `ov ov--${kind}`;
     canvas.setAttribute('aria-hidden', 'true');
@@ -173,7 +187,7 @@ function layerCanvas(ov, kind) {
   return layer.canvas;
 }
 
-/** Shows or hides one layer over the preview and syncs its toggle. @param {Entry} e @param {'clip'|'focus'} kind */
+/** Shows or hides one layer over the preview and syncs its toggle. @param {Entry} e @param {'clip'|'focus'|'boxes'} kind */
 function applyLayer(e, kind) {
   const ov = e.overlay, layer = ov?.[kind], card = e.card;
   if (!ov || !layer || !card) return;
@@ -181,14 +195,14 @@ function applyLayer(e, kind) {
   if (layer.on) {
     const canvas = layerCanvas(ov, kind);
     if (canvas && canvas.parentElement !== thumb) {
-      // Clipping above the focus map when both are on.
-      const before = kind === 'focus' ? thumb.querySelector('.ov--clip') : null;
+      // Boxes on top, then clipping, then the focus map.
+      const before = kind === 'focus' ? thumb.querySelector('.ov--clip, .ov--boxes') : kind === 'clip' ? thumb.querySelector('.ov--boxes') : null;
       thumb.insertBefore(canvas, before);
     }
     if (canvas) canvas.hidden = false;
   } else if (layer.canvas) layer.canvas.hidden = true;
   card.querySelector(`.ovbtn[data-layer="${kind}"]`)?.setAttribute('aria-pressed', String(layer.on));
-  card.dataset[kind === 'clip' ? 'clipShown' : 'focusShown'] = String(layer.on);
+  card.dataset[`${kind}Shown`] = String(layer.on);
 }
 
 /** (Re)builds a card's overlay toggles and layers after a new report. @param {Entry} e @param {HTMLElement} thumb @param {HTMLElement} tools */
@@ -198,6 +212,7 @@ function buildOverlay(e, thumb, tools) {
   tools.hidden = !ov;
   delete e.card?.dataset.clipShown;
   delete e.card?.dataset.focusShown;
+  delete e.card?.dataset.boxesShown;
   if (!ov) { tools.replaceChildren(); return; }
   ov.built = true;
   tools.replaceChildren(...LAYERS.filter((k) => ov[k]).map((kind) => {
@@ -215,9 +230,24 @@ function buildOverlay(e, thumb, tools) {
   for (const kind of LAYERS) applyLayer(e, kind);
 }
 
+/**
+ * The list under the preview: every face and plate with its score (numbered as on the preview).
+ * @param {HTMLElement} list @param {Report|null} r
+ */
+function fillDetections(list, r) {
+  const items = [
+    ...(r?.faces ?? []).map((b, i) => ({ kind: 'face', b, i })),
+    ...(r?.plates ?? []).map((b, i) => ({ kind: 'plate', b, i })),
+  ];
+  list.hidden = !items.length;
+  list.replaceChildren(...items.map(({ kind, b, i }) => h('li', { class: `det det--${kind}`, 'data-kind': kind,
+    'data-score': String(b.score), title: S.detectionBox(b) },
+    h('span', { class: 'det__swatch', 'aria-hidden': 'true' }), S.detection(kind, i + 1, b.score))));
+}
+
 /** A neutral stand-in of the image's displayed aspect ratio, for overlays on files without a preview. @param {CardOverlay} ov */
 function placeholder(ov) {
-  const d = displayed(ov.data.width, ov.data.height, ov.orientation);
+  const d = shownSize(ov);
   const k = FOCUS_SIZE / Math.max(d.width, d.height, 1);
   const c = /** @type {HTMLCanvasElement} */ (h('canvas', { class: 'card__ph', 'aria-hidden': 'true' }));
   c.width = Math.max(1, Math.round(d.width * k)); c.height = Math.max(1, Math.round(d.height * k));
@@ -277,6 +307,7 @@ function renderCard(e) {
   }
   thumb.classList.toggle('has-overlay', !!e.overlay);
   if (e.overlay ? !e.overlay.built : !tools.hidden) buildOverlay(e, thumb, tools);
+  fillDetections(/** @type {HTMLElement} */ (media.querySelector('.dets')), r);
   if (!r) { findings.replaceChildren(); return; }
   const bad = r.findings.filter((f) => f.verdict !== 'pass');
   const good = r.findings.filter((f) => f.verdict === 'pass');

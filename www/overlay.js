@@ -1,4 +1,5 @@
-// Drawing the pixel-check overlay (clipping mask, focus heat map) on a card's preview.
+// Drawing the overlays on a card's preview: the pixel-check layers (clipping mask, focus heat
+// map) and the faces / licence plates the detectors found.
 //
 // The engine gives the overlay in the image's *stored* orientation; the preview is shown with
 // EXIF orientation applied, so every layer is drawn through the same rotation/flip. Layers are
@@ -114,4 +115,47 @@ export function focusColour(/** @type {number} */ score, /** @type {number} */ t
   const q = Math.log10(Math.max(score, threshold / 1000) / threshold);   // 0 at the threshold, −3 flat
   if (q >= 0) return `rgba(22, 190, 90, ${(0.28 + 0.22 * Math.min(q, 1)).toFixed(3)})`;
   return `rgba(235, 40, 50, ${(0.1 + 0.45 * Math.min(-q / 1.5, 1)).toFixed(3)})`;
+}
+
+/** Box colours: faces amber, licence plates cyan (also the legend swatches in style.css). */
+export const FACE_COLOUR = '#ffb300';
+export const PLATE_COLOUR = '#00c8ff';
+
+/**
+ * Paints the detected faces and plates as outlined, numbered boxes. Boxes come in full-size
+ * pixels of the image *as displayed* (unlike the pixel layers, no orientation to undo), on a
+ * canvas whose longer side is `size`.
+ * @param {{ width: number, height: number }} shown  the displayed full-size image
+ * @param {import('./preflight.js').ObjectBox[]} faces @param {import('./preflight.js').ObjectBox[]} plates
+ * @param {number} size
+ * @returns {HTMLCanvasElement}
+ */
+export function paintBoxes(shown, faces, plates, size) {
+  const scale = size / Math.max(shown.width, shown.height, 1);
+  const canvas = document.createElement('canvas');
+  canvas.width = Math.max(1, Math.round(shown.width * scale));
+  canvas.height = Math.max(1, Math.round(shown.height * scale));
+  const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d'));
+  const kx = canvas.width / shown.width, ky = canvas.height / shown.height;
+  const line = Math.max(2, Math.round(size / 160));
+  ctx.font = `bold ${Math.max(10, Math.round(size / 18))}px system-ui, sans-serif`;
+  ctx.textBaseline = 'top';
+  for (const [list, colour] of /** @type {const} */ ([[faces, FACE_COLOUR], [plates, PLATE_COLOUR]])) {
+    list.forEach((b, i) => {
+      const x = b.x * kx, y = b.y * ky, w = Math.max(b.w * kx, 2), hgt = Math.max(b.h * ky, 2);
+      ctx.lineWidth = line + 2;
+      ctx.strokeStyle = 'rgba(0, 0, 0, 0.55)';            // a dark halo: visible on light photos too
+      ctx.strokeRect(x, y, w, hgt);
+      ctx.lineWidth = line;
+      ctx.strokeStyle = colour;
+      ctx.strokeRect(x, y, w, hgt);
+      const label = String(i + 1);
+      const tw = ctx.measureText(label).width + 4;
+      ctx.fillStyle = colour;
+      ctx.fillRect(x, Math.max(0, y - 1), tw, parseInt(ctx.font.split(' ')[1], 10) + 2);
+      ctx.fillStyle = '#000';
+      ctx.fillText(label, x + 2, Math.max(0, y));
+    });
+  }
+  return canvas;
 }

@@ -29,7 +29,8 @@ import init, { Engine, manifestCsv, validateBrief, version } from './pkg/preflig
  *   What the pixel checks measured (present only when the brief has pixel rules).
  * @typedef {{ file: string, file_size: number, format: string|null, width: number|null, height: number|null,
  *   megapixels: number|null, bit_depth: number|null, metadata: Metadata, pixels?: Pixels|null,
- *   findings: Finding[], verdict: Verdict }} Report
+ *   faces?: ObjectBox[]|null, plates?: ObjectBox[]|null, findings: Finding[], verdict: Verdict }} Report
+ *   `faces` / `plates`: null unless the brief has such a block and detection ran.
  * @typedef {{ file_size: number, bytes_read: number, read_calls: number }} IoStats
  * @typedef {{ width: number, height: number, mask: string }} ClipMask
  *   `mask`: base64, one byte per pixel of a `width` × `height` grid (≤ 320 px on its longer side)
@@ -59,10 +60,14 @@ import init, { Engine, manifestCsv, validateBrief, version } from './pkg/preflig
  *   workers?: number,
  *   wasmUrl?: string|URL,
  *   fullWasmUrl?: string|URL,
+ *   detectWasmUrl?: string|URL,
  *   timeoutMs?: number,
  *   onReady?: (info: ReadyInfo) => void,
  * }} PreflightOptions
  * @typedef {{ version: string, briefName: string, workers: number }} ReadyInfo
+ * @typedef {{ x: number, y: number, w: number, h: number, score: number }} ObjectBox
+ *   A face or licence plate: top-left corner and size in full-size pixels of the image as
+ *   displayed (EXIF orientation applied), score 0–1.
  * @typedef {{
  *   ready: Promise<ReadyInfo>,
  *   check(files: Iterable<FileInput>|ArrayLike<FileInput>, onReport?: (report: Report, file: Blob, info: ReportInfo) => void, options?: CheckOptions): Promise<Report[]>,
@@ -154,7 +159,7 @@ async function compile(url) {
  * @param {PreflightOptions} [options]
  * @returns {Preflight}
  */
-export function createPreflight({ brief = DEFAULT_BRIEF, workers, wasmUrl, fullWasmUrl, timeoutMs = 60_000, onReady } = {}) {
+export function createPreflight({ brief = DEFAULT_BRIEF, workers, wasmUrl, fullWasmUrl, detectWasmUrl, timeoutMs = 60_000, onReady } = {}) {
   const size = Math.max(1, Math.floor(workers ?? Math.min(navigator.hardwareConcurrency || 2, 4)));
   const workerUrl = new URL('./worker.js', import.meta.url);
   // Two builds of one engine (same JS glue): the small header-only one, always loaded, and the
@@ -163,12 +168,22 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, wasmUrl, fullW
   /** @type {Promise<WebAssembly.Module>|null} */ let fullPromise = null;
   /** @type {WebAssembly.Module} */ let module;      // what new workers get
   const fullModule = () => (fullPromise ??= compile(fullWasmUrl ?? new URL('./pkg/full/preflight_bg.wasm', import.meta.url)));
-  /** The build a brief needs (falls back to the small one if the big one cannot load). */
+  // A third build, with face and plate detection (tract + models, several MB), only for briefs
+  // with `faces` / `plates` rules. It has its own JS glue; its workers fetch the models once.
+  /** @type {Promise<WebAssembly.Module>|null} */ let detectPromise = null;
+  /** @type {WebAssembly.Module|null} */ let detectMod = null;
+  const detectModule = () => (detectPromise ??= compile(detectWasmUrl ?? new URL('./pkg/detect/preflight_bg.wasm', import.meta.url))
+    .then((m) => (detectMod = m)));
+  /** The build a brief needs (falls back to a smaller one if a bigger one cannot load: the
+   *  findings then say that detection or pixel checks were unavailable). */
   async function moduleFor(/** @type {string} */ json) {
     const e = new Engine(json);
-    const pixels = e.needsPixels;
+    const pixels = e.needsPixels, detect = e.needsDetection;
     e.free();
-    if (!pixels) return lite;
+    if (detect) {
+      try { return await detectModule(); } catch { detectPromise = null; }
+    }
+    if (!pixels && !detect) return lite;
     try { return await fullModule(); } catch { fullPromise = null; return lite; }
   }
   let current = /** @type {{ json: string, brief: any } | null} */ (null);
@@ -238,7 +253,7 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, wasmUrl, fullW
     });
     slot.ready.catch(() => {});
     slot.module = module;
-    w.postMessage({ type: 'init', module, brief: current?.json });
+    w.postMessage({ type: 'init', module, build: module === detectMod ? 'detect' : 'main', brief: current?.json });
   }
 
   /** The worker died or hung: its file gets an error report, a fresh worker takes its place. */

@@ -95,15 +95,30 @@ export const strings = {
     'labels.depth': 'Label depth',
     'labels.taxonomy': 'Labels in the taxonomy',
     'metadata.consistency': 'Metadata blocks agree',
+    faces: 'Faces',
+    'faces.release': 'Model releases',
+    plates: 'Licence plates',
+    privacy: 'Privacy metadata',
+    'privacy.gps': 'No GPS position',
+    'privacy.serial_numbers': 'No serial numbers',
+    'privacy.owner': 'No owner or artist name',
+    'privacy.xmp_history': 'No editing history',
+    'privacy.thumbnail_mismatch': 'Thumbnail matches the image',
   },
 
   // Overlays on the preview (where the pixel problems are).
   overlayGroup: 'Show on the preview',
-  overlayToggle: { clip: 'Clipping', focus: 'Focus map' },
+  overlayToggle: { clip: 'Clipping', focus: 'Focus map', boxes: 'Faces & plates' },
   overlayHelp: {
     clip: 'Clipping: blown highlights in red, crushed shadows in blue',
     focus: 'Focus map: tiles in focus in green, out of focus in red (checked at 100 %)',
+    boxes: 'Detections: faces in amber, licence plates in blue, numbered as in the list below',
   },
+  detectionsLabel: 'Faces and licence plates found',
+  /** One line of the detection list, e.g. "Face 1 · 0.93". */
+  detection: (/** @type {'face'|'plate'} */ kind, /** @type {number} */ n, /** @type {number} */ score) =>
+    `${kind === 'face' ? 'Face' : 'Plate'} ${n} · ${score.toFixed(2)}`,
+  detectionBox: (/** @type {{ x: number, y: number, w: number, h: number }} */ b) => `${b.w} × ${b.h} px at ${b.x}, ${b.y}`,
   /** Compact pixel facts, e.g. "0.4 % blown · sharpest 1,240 · σ 1.8". */
   pixelFacts: (p) => [
     p.analysed === 'embedded_preview' ? 'Embedded preview:' : null,

@@ -1,15 +1,18 @@
 // preflight worker: one Engine per worker, one file at a time. Started by preflight.js.
 //
 // Protocol (page → worker):
-//   { type: 'init',  module: WebAssembly.Module, brief: string }  → { type: 'ready', name } | { type: 'init-error', message }
+//   { type: 'init',  module: WebAssembly.Module, build: 'main'|'detect', brief: string }
+//        → { type: 'ready', name, modelsMs } | { type: 'init-error', message }
+//      (`build`: which JS glue the module needs; the detection build also fetches the two models,
+//       once, from this page's own origin, before it says ready — `modelsMs` is what that took)
 //   { type: 'brief', brief: string }                                → (nothing; later checks use it) | { type: 'init-error', message }
 //   { type: 'check', id, file: File|Blob, name, nowMs, thumb: number } →
 //        { type: 'report', id, report, io, ms, overlay } | { type: 'failed', id, message, fatal }
 //      (`overlay`: where the pixel problems are, for drawing on the preview; null without pixel rules)
 //      then { type: 'done', id, bitmap: ImageBitmap|null } (bitmap transferred; only when thumb > 0)
-import { initSync, Engine } from './pkg/preflight.js';
-
-/** @type {Engine | null} */
+/** The wasm-bindgen glue of the module this worker runs (header-only/full share one; detection has its own). */
+let glue = /** @type {any} */ (null);
+/** @type {any} */
 let engine = null;
 
 /** Formats the browser itself can decode into a thumbnail (Chromium: no HEIC, TIFF or RAW). */
@@ -42,7 +45,7 @@ async function withBrowserPixels(file, name, nowMs, out) {
     if (!ctx) return out;
     ctx.drawImage(bitmap, 0, 0);
     const rgba = ctx.getImageData(0, 0, width, height).data;
-    return JSON.parse(/** @type {Engine} */ (engine).checkDecoded(file, name, nowMs, new Uint8Array(rgba.buffer), width, height));
+    return JSON.parse(engine.checkDecoded(file, name, nowMs, new Uint8Array(rgba.buffer), width, height));
   } finally {
     bitmap.close();
   }
@@ -50,7 +53,7 @@ async function withBrowserPixels(file, name, nowMs, out) {
 
 /** @param {string} brief */
 function setBrief(brief) {
-  const next = new Engine(brief);   // throws with every problem listed
+  const next = new glue.Engine(brief);   // throws with every problem listed
   engine?.free();
   engine = next;
 }
@@ -67,13 +70,29 @@ async function thumbnail(file, report, size) {
   try { return await createImageBitmap(file, opts); } catch { return null; }
 }
 
-self.onmessage = async ({ data: msg }) => {
+/** The detection models, fetched from this page's origin and parsed once per worker. Returns ms. */
+async function loadModels() {
+  const t0 = performance.now();
+  const get = async (/** @type {string} */ file) => {
+    const res = await fetch(new URL(`./pkg/models/${file}`, import.meta.url));
+    if (!res.ok) throw new Error(`could not load the detection model ${file}: HTTP ${res.status}`);
+    return new Uint8Array(await res.arrayBuffer());
+  };
+  const [face, plate] = await Promise.all([get('centerface.onnx'), get('clp_det.onnx')]);
+  glue.loadModels(face, plate);
+  return performance.now() - t0;
+}
+
+/** @param {any} msg */
+async function handle(msg) {
   switch (msg.type) {
     case 'init':
       try {
-        initSync({ module: msg.module });
+        glue = await (msg.build === 'detect' ? import('./pkg/detect/preflight.js') : import('./pkg/preflight.js'));
+        glue.initSync({ module: msg.module });
+        const modelsMs = msg.build === 'detect' ? await loadModels() : null;
         setBrief(msg.brief);
-        post({ type: 'ready', name: engine?.name ?? '' });
+        post({ type: 'ready', name: engine?.name ?? '', modelsMs });
       } catch (e) {
         post({ type: 'init-error', message: String(e?.message ?? e) });
       }
@@ -101,7 +120,11 @@ self.onmessage = async ({ data: msg }) => {
       break;
     }
   }
-};
+}
+// One message at a time, in order (init awaits the glue and the models; a brief or a check
+// posted meanwhile waits for it).
+let turn = Promise.resolve();
+self.onmessage = ({ data }) => { turn = turn.then(() => handle(data)); };
 // Anything that escapes (e.g. an unhandled rejection) is reported instead of silently lost.
 self.addEventListener('unhandledrejection', (ev) => {
   ev.preventDefault();

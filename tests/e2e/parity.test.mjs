@@ -13,10 +13,10 @@ const dir = path.join(corpus, 'metadata');
 const names = readdirSync(dir).sort();
 const cli = path.join(repoRoot, 'target/release/preflight');
 
-/** A report without its pixel part (measures, pixel findings, and the verdict they fed). */
+/** A report without what its pixels fed (pixel measures and findings, faces and plates, the verdict). */
 function withoutPixels(r) {
-  const pixel = /^(pixels|exposure|sharpness|information|noise|upsampling)(\.|$)/;
-  const { pixels, verdict, ...rest } = r;
+  const pixel = /^(pixels|exposure|sharpness|information|noise|upsampling|faces|plates)(\.|$)/;
+  const { pixels, faces, plates, verdict, ...rest } = r;
   return { ...rest, findings: r.findings.filter((f) => !pixel.test(f.check)) };
 }
 
@@ -65,10 +65,12 @@ for (const briefFile of ['default.json', 'street-dataset.json', 'adobe-stock.jso
       let [b, c] = [fromBrowser[i], fromCli[i]];
       if (b.pixels?.analysed === 'browser_decode') {
         // The browser decoded pixels of a format the CLI has no decoder for (AVIF in Chromium):
-        // the CLI says so with a `pixels` warning; everything else must still be identical.
+        // the CLI says so with a `pixels` warning (and, when the brief asks for faces, a `faces`
+        // one); everything else must still be identical.
         browserDecoded++;
         assert.equal(c.pixels, null, names[i]);
         assert.ok(c.findings.some((f) => f.check === 'pixels' && f.verdict === 'warn'), names[i]);
+        if (b.faces) assert.ok(c.findings.some((f) => f.check === 'faces' && f.verdict === 'warn' && c.faces === null), names[i]);
         [b, c] = [withoutPixels(b), withoutPixels(c)];
       }
       assert.deepStrictEqual(b, c, `report for ${names[i]} differs between browser and CLI`);
