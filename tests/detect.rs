@@ -312,3 +312,17 @@ fn cli_reports_boxes_in_json_and_counts_in_the_manifest() {
     assert_eq!(reports[0]["verdict"], "warn");
     let _ = std::fs::remove_dir_all(&tmp);
 }
+
+#[test]
+fn thorough_brief_option_looks_harder_and_stops_suggesting_itself() {
+    let dir = common::corpus_dir();
+    let normal = r#"{"preflight_brief": 1, "name": "t", "checks": {"faces": {"min": 30}}}"#;
+    let thorough = r#"{"preflight_brief": 1, "name": "t", "checks": {"faces": {"min": 30, "thorough": true}}}"#;
+    let path = dir.join("faces/dlib__bald_guys.jpg"); // 24 headshots
+    let (a, b) = (check_file(&path, normal), check_file(&path, thorough));
+    let (na, nb) = (a.faces.as_ref().unwrap().len(), b.faces.as_ref().unwrap().len());
+    assert!(na >= 24 && nb >= na, "normal {na}, thorough {nb}");
+    let msg = |r: &preflight::report::Report| r.findings.iter().find(|f| f.check == "faces").unwrap().message.clone();
+    assert!(msg(&a).contains("\"thorough\": true"), "{}", msg(&a));
+    assert!(!msg(&b).contains("\"thorough\": true"), "{}", msg(&b));
+}
