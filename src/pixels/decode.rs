@@ -66,11 +66,15 @@ pub enum Origin {
 /// that bench).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum JpegPath {
-    /// The fastest bounded path: [`JpegPath::ZuneYcc`] up to [`YCC_MAX_PIXELS`], above it
-    /// [`JpegPath::ZuneLumaPlusScaled`] (a quarter of the memory); grey JPEGs decode luma only;
-    /// CMYK / RGB-coded JPEGs take [`JpegPath::ZuneRgb`].
+    /// [`JpegPath::Preflight`] for the JPEGs it handles (baseline YCbCr or grey); otherwise
+    /// [`JpegPath::ZuneYcc`] up to [`YCC_MAX_PIXELS`], above it [`JpegPath::ZuneLumaPlusScaled`]
+    /// (a quarter of the memory); grey JPEGs decode luma only; CMYK / RGB-coded JPEGs take
+    /// [`JpegPath::ZuneRgb`].
     #[default]
     Auto,
+    /// preflight's own baseline decoder ([`super::jpeg`]): full-resolution Y, chroma at 1/8 (DC
+    /// means) for the preview. An `Unsupported` error for the JPEGs it leaves to others.
+    Preflight,
     /// zune-jpeg decode to interleaved YCbCr (no colour conversion), then one pass that
     /// compacts Y in place into the luma plane and box-averages Y, Cb, Cr into the preview,
     /// converted to RGB at preview size. One entropy decode; luma is the file's own Y.
@@ -166,7 +170,8 @@ pub fn sniff(bytes: &[u8]) -> Option<ImageFormat> {
     }
 }
 
-fn check_limit(width: u32, height: u32, max_pixels: u64) -> Result<(), DecodeError> {
+/// Refuses a zero or over-the-limit size (from a header, before anything is allocated).
+pub fn check_limit(width: u32, height: u32, max_pixels: u64) -> Result<(), DecodeError> {
     if width == 0 || height == 0 {
         return Err(DecodeError::Corrupt(format!("zero image size {width}×{height}")));
     }
@@ -265,6 +270,29 @@ fn decode_jpeg(bytes: &[u8], opts: &DecodeOptions, origin: Origin) -> Result<Dec
     }
     let channels = frame.components.min(4);
     let px = frame.width as u64 * frame.height as u64;
+    if matches!(opts.jpeg, JpegPath::Auto | JpegPath::Preflight) {
+        let mut luma = Vec::with_capacity(px as usize);
+        let mut on_row = |row: &[u8]| luma.extend_from_slice(row);
+        match super::jpeg::decode(bytes, opts.max_pixels, opts.preview_max_side, &mut on_row) {
+            Ok(s) => {
+                return Ok(Decoded {
+                    format: ImageFormat::Jpeg,
+                    origin,
+                    width: s.width,
+                    height: s.height,
+                    source_channels: s.channels,
+                    source_bit_depth: 8,
+                    luma: Raster::new_u8(s.width, s.height, 1, luma),
+                    preview: s.preview,
+                });
+            }
+            Err(super::jpeg::Fallback::Error(e)) => return Err(e),
+            Err(super::jpeg::Fallback::NotHandled(why)) if opts.jpeg == JpegPath::Preflight => {
+                return Err(DecodeError::Unsupported(why.into()));
+            }
+            Err(super::jpeg::Fallback::NotHandled(_)) => {}
+        }
+    }
     let path = match opts.jpeg {
         JpegPath::Auto if frame.components == 1 => return decode_jpeg_grey(bytes, frame, opts, origin),
         JpegPath::Auto if frame.components != 3 => JpegPath::ZuneRgb,
@@ -273,7 +301,7 @@ fn decode_jpeg(bytes: &[u8], opts: &DecodeOptions, origin: Origin) -> Result<Dec
         p => p,
     };
     match path {
-        JpegPath::Auto => unreachable!("resolved above"),
+        JpegPath::Auto | JpegPath::Preflight => unreachable!("resolved above"),
         JpegPath::ZuneYcc => {
             let (w, h) = (frame.width as usize, frame.height as usize);
             let Some(ycc) = jpeg_zune_ycc(bytes)? else {
@@ -527,12 +555,30 @@ fn decode_tiff(bytes: &[u8], opts: &DecodeOptions) -> Result<Decoded, DecodeErro
     }
 }
 
+/// The JPEG stream whose pixels [`decode`] would analyse, if it is one: the file itself, or a
+/// raw container's largest embedded JPEG preview.
+pub fn jpeg_stream(bytes: &[u8]) -> Option<(&[u8], Origin)> {
+    match sniff(bytes)? {
+        ImageFormat::Jpeg => Some((bytes, Origin::Image)),
+        ImageFormat::Tiff => {
+            let scan = scan_tiff(bytes);
+            if !scan.is_raw_container {
+                return None;
+            }
+            let best = largest_preview(&scan)?;
+            let jpeg = &bytes[best.offset as usize..(best.offset + best.length) as usize];
+            Some((jpeg, Origin::EmbeddedPreview { offset: best.offset, length: best.length }))
+        }
+        _ => None,
+    }
+}
+
+fn largest_preview(scan: &TiffScan) -> Option<&EmbeddedJpeg> {
+    scan.previews.iter().max_by_key(|p| p.frame.width as u64 * p.frame.height as u64)
+}
+
 fn decode_preview(bytes: &[u8], scan: &TiffScan, opts: &DecodeOptions) -> Result<Decoded, DecodeError> {
-    let best = scan
-        .previews
-        .iter()
-        .max_by_key(|p| p.frame.width as u64 * p.frame.height as u64)
-        .ok_or(DecodeError::NoPreview)?;
+    let best = largest_preview(scan).ok_or(DecodeError::NoPreview)?;
     let jpeg = &bytes[best.offset as usize..(best.offset + best.length) as usize];
     let mut d = decode_jpeg(jpeg, opts, Origin::EmbeddedPreview { offset: best.offset, length: best.length })?;
     d.format = ImageFormat::Tiff;

@@ -17,6 +17,8 @@
 pub mod analysis;
 pub mod decode;
 pub mod exposure;
+pub mod jpeg;
+pub mod pass;
 pub mod raster;
 pub mod sharpness;
 pub mod stats;
