@@ -79,7 +79,8 @@ pub trait Sample: Copy + Default + Into<u32> + 'static {
     fn row_sums(up: &[Self], mid: &[Self], dn: &[Self], x0: usize, x1: usize) -> [i64; 9];
     fn half_lap2(up: &[Self::Half], mid: &[Self::Half], dn: &[Self::Half], x0: usize, x1: usize) -> i64;
     fn half_row(a: &[Self], b: &[Self], out: &mut [Self::Half]);
-    fn histogram(row: &[Self], max_value: u16, hist: &mut [u64; 256]);
+    /// Adds the row to four interleaved sub-histograms (summed at the end).
+    fn histogram(row: &[Self], max_value: u16, hist: &mut [[u32; 256]; 4]);
 }
 
 /// The streaming pass.
@@ -94,7 +95,9 @@ pub struct LumaPass<T: Sample> {
     half_ring: [Vec<T::Half>; 3],
     y: usize,
     tiles: Vec<TileSums>,
-    hist: [u64; 256],
+    /// Four sub-histograms (u32: ≤ 2³² px per bin) break the store-to-load chain on runs of
+    /// equal values.
+    hist: Box<[[u32; 256]; 4]>,
 }
 
 impl<T: Sample> LumaPass<T> {
@@ -113,7 +116,7 @@ impl<T: Sample> LumaPass<T> {
             half_ring: std::array::from_fn(|_| vec![T::Half::default(); w / 2]),
             y: 0,
             tiles: vec![TileSums::default(); cols * rows],
-            hist: [0; 256],
+            hist: Box::new([[0; 256]; 4]),
         }
     }
 
@@ -202,7 +205,7 @@ impl<T: Sample> LumaPass<T> {
             cols: self.cols as u32,
             rows: self.rows as u32,
             tiles: self.tiles,
-            histogram: self.hist,
+            histogram: std::array::from_fn(|i| self.hist.iter().map(|h| h[i] as u64).sum()),
         }
     }
 }
@@ -274,9 +277,7 @@ impl Sample for u8 {
         }
     }
 
-    fn histogram(row: &[u8], _max: u16, hist: &mut [u64; 256]) {
-        // Four sub-histograms break the store-to-load chain on runs of equal values.
-        let mut h = [[0u32; 256]; 4];
+    fn histogram(row: &[u8], _max: u16, h: &mut [[u32; 256]; 4]) {
         let mut chunks = row.chunks_exact(4);
         for c in &mut chunks {
             h[0][c[0] as usize] += 1;
@@ -286,9 +287,6 @@ impl Sample for u8 {
         }
         for &v in chunks.remainder() {
             h[0][v as usize] += 1;
-        }
-        for (i, e) in hist.iter_mut().enumerate() {
-            *e += (h[0][i] + h[1][i] + h[2][i] + h[3][i]) as u64;
         }
     }
 }
@@ -310,10 +308,10 @@ impl Sample for u16 {
         }
     }
 
-    fn histogram(row: &[u16], max: u16, hist: &mut [u64; 256]) {
+    fn histogram(row: &[u16], max: u16, hist: &mut [[u32; 256]; 4]) {
         let m = max.max(1) as u32;
         for &v in row {
-            hist[((v as u32).min(m) * 255 / m) as usize] += 1;
+            hist[0][((v as u32).min(m) * 255 / m) as usize] += 1;
         }
     }
 }

@@ -9,7 +9,7 @@
 //! can tell a complete scan from a truncated one.
 
 /// Bits looked up at once.
-pub const FAST_BITS: u32 = 9;
+pub const FAST_BITS: u32 = 11;
 const FAST_SIZE: usize = 1 << FAST_BITS;
 
 /// Zigzag index → position in the block, **transposed** (`u * 8 + v` for horizontal frequency u
@@ -265,7 +265,7 @@ impl<'a> BitReader<'a> {
                 k += ((f >> 4) & 15) as usize;
                 self.consume((f & 15) as u32);
                 let z = DEZIGZAG[k.min(79)] as usize;
-                coef[z] = (f >> 16).wrapping_mul(q[k & 63]);
+                coef[z & 63] = (f >> 16).wrapping_mul(q[k & 63]);
                 last = k;
                 k += 1;
                 continue;
@@ -282,7 +282,7 @@ impl<'a> BitReader<'a> {
             k += run;
             let v = self.receive(size);
             let z = DEZIGZAG[k.min(79)] as usize;
-            coef[z] = v.wrapping_mul(q[k & 63]);
+            coef[z & 63] = v.wrapping_mul(q[k & 63]);
             last = k;
             k += 1;
         }
@@ -292,63 +292,40 @@ impl<'a> BitReader<'a> {
         last.min(63)
     }
 
-    /// Decodes one block but keeps only its DC value (the block's mean, for chroma at 1/8
-    /// scale); the AC codes are walked and dropped. Returns the dequantised DC.
-    #[inline(always)]
-    pub fn block_dc_only(&mut self, dc: &Huffman, ac: &Huffman, q0: i32, pred: &mut i32) -> i32 {
-        self.refill();
-        let t = self.symbol(dc);
-        if t > 11 {
-            self.corrupt = true;
+    /// At a restart interval: checks that the bits before it were all real (not fed past a
+    /// marker), that the next marker is RST`expected` (0–7), and continues just after it with an
+    /// empty bit buffer.
+    pub fn restart(&mut self, expected: u8) -> Restart {
+        if self.overran() && self.at_end() {
+            return Restart::End;
         }
-        self.refill();
-        *pred = pred.wrapping_add(self.receive(t.min(16)));
-        let mut k = 1usize;
-        while k < 64 {
-            self.refill();
-            let f = ac.fast_ac[(self.buf >> (64 - FAST_BITS)) as usize];
-            if f != 0 {
-                k += ((f >> 4) & 15) as usize + 1;
-                self.consume((f & 15) as u32);
-                continue;
-            }
-            let rs = self.symbol(ac);
-            let (run, size) = ((rs >> 4) as usize, rs & 15);
-            if size == 0 {
-                if run != 15 {
-                    break;
-                }
-                k += 16;
-                continue;
-            }
-            self.consume(size);
-            k += run + 1;
+        if self.overran() || self.corrupt {
+            return Restart::Damaged;
         }
-        if k > 64 {
-            self.corrupt = true;
-        }
-        pred.wrapping_mul(q0)
-    }
-
-    /// At a restart interval: drops buffered bits, skips to just past the next RSTn marker.
-    /// Returns false if there is none.
-    pub fn restart(&mut self) -> bool {
-        self.buf = 0;
-        self.n = 0;
-        self.fake_bits = 0;
-        self.at_marker = false;
         let d = self.data;
         let mut p = self.pos;
-        while p + 1 < d.len() {
-            if d[p] == 0xFF && (0xD0..=0xD7).contains(&d[p + 1]) {
-                self.pos = p + 2;
-                return true;
-            }
+        while d.get(p) == Some(&0xFF) && d.get(p + 1) == Some(&0xFF) {
             p += 1;
         }
-        self.pos = d.len();
-        false
+        match (d.get(p), d.get(p + 1)) {
+            (Some(0xFF), Some(&m)) if m == 0xD0 + expected => {
+                *self = BitReader::new(d, p + 2);
+                Restart::Ok
+            }
+            (None, _) | (Some(_), None) => Restart::End,
+            _ => Restart::Damaged,
+        }
     }
+}
+
+/// What [`BitReader::restart`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Restart {
+    Ok,
+    /// The data ends before the marker.
+    End,
+    /// Something other than the expected marker: entropy data damaged or out of sequence.
+    Damaged,
 }
 
 #[cfg(test)]

@@ -19,26 +19,38 @@ trait Lanes: Copy {
     fn shr(self, s: u32) -> Self;
 }
 
+// Plain indexed loops: LLVM vectorises these (it does not see through `array::from_fn`).
+macro_rules! lanewise {
+    ($a:expr, |$x:ident, $i:ident| $e:expr) => {{
+        let mut r = [0i32; 8];
+        for $i in 0..8 {
+            let $x = $a[$i];
+            r[$i] = $e;
+        }
+        r
+    }};
+}
+
 impl Lanes for [i32; 8] {
     #[inline(always)]
     fn add(self, b: Self) -> Self {
-        std::array::from_fn(|i| self[i].wrapping_add(b[i]))
+        lanewise!(self, |x, i| x.wrapping_add(b[i]))
     }
     #[inline(always)]
     fn sub(self, b: Self) -> Self {
-        std::array::from_fn(|i| self[i].wrapping_sub(b[i]))
+        lanewise!(self, |x, i| x.wrapping_sub(b[i]))
     }
     #[inline(always)]
     fn mulc(self, c: i32) -> Self {
-        std::array::from_fn(|i| self[i].wrapping_mul(c))
+        lanewise!(self, |x, _i| x.wrapping_mul(c))
     }
     #[inline(always)]
     fn addc(self, c: i32) -> Self {
-        std::array::from_fn(|i| self[i].wrapping_add(c))
+        lanewise!(self, |x, _i| x.wrapping_add(c))
     }
     #[inline(always)]
     fn shr(self, s: u32) -> Self {
-        std::array::from_fn(|i| self[i] >> s)
+        lanewise!(self, |x, _i| x >> s)
     }
 }
 
@@ -120,9 +132,17 @@ pub fn idct8x8(coef: &[i32; 64], last: usize, out: &mut [u8], stride: usize) {
 
 /// The portable path (also the reference the wasm path is tested against).
 pub fn idct_portable(coef: &[i32; 64], out: &mut [u8], stride: usize) {
-    let s: [[i32; 8]; 8] = std::array::from_fn(|u| std::array::from_fn(|v| coef[u * 8 + v]));
+    let mut s = [[0i32; 8]; 8];
+    for (u, row) in s.iter_mut().enumerate() {
+        row.copy_from_slice(&coef[u * 8..u * 8 + 8]);
+    }
     let h = idct_1d(&s, PASS1.0, PASS1.1); // h[x][v]
-    let t: [[i32; 8]; 8] = std::array::from_fn(|v| std::array::from_fn(|x| h[x][v]));
+    let mut t = [[0i32; 8]; 8];
+    for (x, col) in h.iter().enumerate() {
+        for (v, &e) in col.iter().enumerate() {
+            t[v][x] = e;
+        }
+    }
     let p = idct_1d(&t, PASS2.0, PASS2.1); // p[y][x]
     for (y, row) in p.iter().enumerate() {
         for (o, &v) in out[y * stride..y * stride + 8].iter_mut().zip(row) {

@@ -4,10 +4,10 @@
 //!   into a strip of 8 or 16 rows, and the rows are handed to the caller at once (the measures
 //!   consume them while they are in cache). No full-size buffer exists — 100 MP costs the same
 //!   memory as 1 MP.
-//! - **chroma at 1/8 scale**: for Cb and Cr only the DC coefficient (the 8×8 block's mean) is
-//!   kept; their AC codes are walked and dropped, so chroma costs no inverse DCT, no upsampling
-//!   and no colour conversion at full size. The preview's colour comes from these means
-//!   (bilinear), its brightness from the full-resolution Y (box means) — see [`Preview`].
+//! - **a preview, never full-size colour**: Cb and Cr are decoded at their own (subsampled)
+//!   resolution a strip at a time and, like Y, summed straight into the preview's cells (box
+//!   means over exactly the same pixels, see `BoxMeans`); colour is converted at preview size.
+//!   No upsampled chroma and no full-size RGB ever exist.
 //!
 //! Handled: 8-bit baseline and extended-sequential Huffman JPEGs (SOF0/SOF1), one interleaved
 //! scan, grey or YCbCr with luma at the largest sampling factor (4:4:4, 4:2:2, 4:2:0, 4:4:0, …),
@@ -15,14 +15,14 @@
 //! sequential) returns [`Fallback::NotHandled`] and the caller uses a general decoder.
 //!
 //! # Allocations
-//! Per decode: one strip of `padded width × 16` bytes, two chroma planes of `f32` at 1/8 scale
-//! (≈ 1.5 MB at 24 MP 4:2:2), the preview's column sums and the preview itself. Dimensions are
+//! Per decode: one luma strip (`padded width × 8 or 16` bytes), one strip per chroma component,
+//! one row of column sums per plane, and the preview itself. Dimensions are
 //! checked against the caller's pixel limit from the frame header before anything is allocated.
 
 pub mod huffman;
 pub mod idct;
 
-use huffman::{BitReader, Huffman};
+use huffman::{BitReader, Huffman, Restart};
 
 use super::decode::DecodeError;
 use super::raster::{Raster, box_factor};
@@ -227,69 +227,90 @@ fn parse_header(bytes: &[u8], max_pixels: u64) -> Result<Header, Fallback> {
     }
 }
 
-/// The preview: box means of Y (factor from [`box_factor`]) combined with the chroma means.
-struct Preview {
-    f: usize,
-    /// Rows per box (`f`, or the height if smaller).
-    fy: usize,
+/// Box means of one plane over the preview's cells (`f × f` full-resolution pixels, factor from
+/// [`box_factor`]), fed row by row. A chroma plane subsampled by `sx` horizontally is read as if
+/// upsampled by repetition (each sample weighs the full-resolution columns it covers); vertical
+/// subsampling is handled by the caller pushing each chroma row once per full-resolution row.
+/// So every plane's cell mean is the mean over exactly the same full-resolution pixels.
+struct BoxMeans {
     ow: usize,
     oh: usize,
-    /// Per preview column: sums of the rows of the current box row (`fx` columns each).
-    cols: Vec<u32>,
-    y: Vec<f32>,
+    /// Full-resolution rows per cell.
+    fy: usize,
+    /// Per cell: the plane columns it reads and the weight (full-resolution columns) of each.
+    taps: Vec<Vec<(u32, u32)>>,
+    /// Full-resolution pixels per cell.
+    n: f32,
+    /// Column sums over the rows of the current cell row: u16 (half the vector work of u32),
+    /// folded into `wide` every 256 rows so they cannot overflow.
+    cols: Vec<u16>,
+    wide: Vec<u32>,
     rows_in: usize,
+    out: Vec<f32>,
 }
 
-impl Preview {
-    fn new(w: usize, h: usize, max_side: u32) -> Preview {
-        let f = box_factor(w as u32, h as u32, max_side) as usize;
+impl BoxMeans {
+    fn new(w: usize, h: usize, f: usize, sx: usize) -> BoxMeans {
         let (ow, oh) = ((w / f).max(1), (h / f).max(1));
-        Preview { f, fy: f.min(h), ow, oh, cols: vec![0; ow * f.min(w)], y: Vec::with_capacity(ow * oh), rows_in: 0 }
+        let (fx, fy) = (f.min(w), f.min(h));
+        let taps = (0..ow)
+            .map(|c| {
+                let (x0, x1) = (c * fx, c * fx + fx);
+                (x0 / sx..x1.div_ceil(sx))
+                    .map(|j| {
+                        let overlap = x1.min((j + 1) * sx) - x0.max(j * sx);
+                        (j as u32, overlap as u32)
+                    })
+                    .collect()
+            })
+            .collect();
+        BoxMeans {
+            ow,
+            oh,
+            fy,
+            taps,
+            n: (fx * fy) as f32,
+            cols: vec![0; (ow * fx).div_ceil(sx)],
+            wide: vec![0; (ow * fx).div_ceil(sx)],
+            rows_in: 0,
+            out: Vec::with_capacity(ow * oh),
+        }
     }
 
+    /// The next full-resolution row's samples of this plane (at least `cols.len()` of them).
     #[inline]
     fn push_row(&mut self, row: &[u8]) {
-        let fy = self.fy;
-        if self.rows_in / fy >= self.oh {
-            self.rows_in += 1;
+        if self.rows_in / self.fy >= self.oh {
             return;
         }
-        for (a, &p) in self.cols.iter_mut().zip(row) {
-            *a += p as u32;
+        let row = &row[..self.cols.len()];
+        // Fixed-width chunks: vectorised (u8 → u16 widening adds).
+        let mut a = self.cols.chunks_exact_mut(16);
+        let mut r = row.chunks_exact(16);
+        for (a, r) in (&mut a).zip(&mut r) {
+            for i in 0..16 {
+                a[i] += r[i] as u16;
+            }
+        }
+        for (a, &p) in a.into_remainder().iter_mut().zip(r.remainder()) {
+            *a += p as u16;
         }
         self.rows_in += 1;
-        if self.rows_in.is_multiple_of(fy) {
-            let fx = self.cols.len() / self.ow;
-            let n = (fx * fy) as f32;
-            for block in self.cols.chunks_exact(fx) {
-                self.y.push(block.iter().sum::<u32>() as f32 / n);
+        let in_cell = self.rows_in % self.fy;
+        if in_cell % 256 == 0 {
+            for (w, c) in self.wide.iter_mut().zip(&mut self.cols) {
+                *w += *c as u32;
+                *c = 0;
             }
-            self.cols.iter_mut().for_each(|a| *a = 0);
+        }
+        if self.rows_in.is_multiple_of(self.fy) {
+            for taps in &self.taps {
+                let s: u32 = taps.iter().map(|&(j, w)| self.wide[j as usize] * w).sum();
+                self.out.push(s as f32 / self.n);
+            }
+            self.wide.iter_mut().for_each(|a| *a = 0);
         }
     }
-}
-
-/// A chroma plane of block means at 1/8 of the component's resolution.
-struct ChromaPlane {
-    w: usize,
-    h: usize,
-    /// Full-resolution pixels covered by one sample, horizontally and vertically.
-    px_w: f32,
-    px_h: f32,
-    mean: Vec<f32>,
-}
-
-/// Bilinear sampling positions along one axis: for each output position, the two sample indices
-/// and the weight of the second.
-fn bilinear_axis(n_out: usize, step: f32, px_per_sample: f32, n_samples: usize) -> Vec<(usize, usize, f32)> {
-    (0..n_out)
-        .map(|i| {
-            let centre = (i as f32 + 0.5) * step;
-            let f = (centre / px_per_sample - 0.5).clamp(0.0, (n_samples - 1) as f32);
-            let i0 = f as usize;
-            (i0, (i0 + 1).min(n_samples - 1), f - i0 as f32)
-        })
-        .collect()
 }
 
 /// Decodes `bytes` (a whole JPEG file), calling `on_row` with each full-resolution luma row, top
@@ -333,18 +354,14 @@ pub fn decode(
     let (mcus_x, mcus_y) = (w.div_ceil(mcu_w), h.div_ceil(mcu_h));
     let stride = mcus_x * mcu_w;
     let mut strip = vec![0u8; stride * mcu_h];
-    let mut preview = Preview::new(w, h, preview_max_side);
-    let mut chroma: Vec<ChromaPlane> = comps[1..]
+    let f = box_factor(w as u32, h as u32, preview_max_side) as usize;
+    let mut preview = BoxMeans::new(w, h, f, 1);
+    // Chroma: one strip per component (its MCU rows' samples), and its cell means.
+    let mut chroma: Vec<(Vec<u8>, usize, BoxMeans)> = comps[1..]
         .iter()
         .map(|c| {
-            let (cw, ch) = (mcus_x * c.h, mcus_y * c.v);
-            ChromaPlane {
-                w: cw,
-                h: ch,
-                px_w: (8 * hmax / c.h) as f32,
-                px_h: (8 * vmax / c.v) as f32,
-                mean: vec![0.0; cw * ch],
-            }
+            let cstride = mcus_x * c.h * 8;
+            (vec![0u8; cstride * c.v * 8], cstride, BoxMeans::new(w, h, f, hmax / c.h))
         })
         .collect();
     let y_dc = hd.dc[comps[0].td].as_ref().unwrap();
@@ -353,12 +370,15 @@ pub fn decode(
     let mut pred = [0i32; 3];
     let mut coef = [0i32; 64];
     let mut mcus_left = hd.restart;
+    let mut next_rst = 0u8;
     for my in 0..mcus_y {
         for mx in 0..mcus_x {
             if hd.restart > 0 {
                 if mcus_left == 0 {
-                    if !bits.restart() {
-                        return Err(truncated(my * mcu_h, h));
+                    match bits.restart(next_rst) {
+                        Restart::Ok => next_rst = (next_rst + 1) % 8,
+                        Restart::End => return Err(truncated(my * mcu_h, h)),
+                        Restart::Damaged => return Err(damaged(my * mcu_h, h)),
                     }
                     pred = [0; 3];
                     mcus_left = hd.restart;
@@ -379,72 +399,73 @@ pub fn decode(
                     }
                 }
             }
-            for (k, plane) in chroma.iter_mut().enumerate() {
+            for (k, (cstrip, cstride, _)) in chroma.iter_mut().enumerate() {
                 let c = &comps[k + 1];
                 let (dc, ac) = (hd.dc[c.td].as_ref().unwrap(), hd.ac[c.ta].as_ref().unwrap());
                 for v in 0..c.v {
                     for hh in 0..c.h {
-                        let d = bits.block_dc_only(dc, ac, qt[k + 1][0], &mut pred[k + 1]);
-                        plane.mean[(my * c.v + v) * plane.w + mx * c.h + hh] = d as f32 / 8.0;
+                        let last = bits.block(dc, ac, &qt[k + 1], &mut pred[k + 1], &mut coef);
+                        let x = (mx * c.h + hh) * 8;
+                        idct::idct8x8(&coef, last, &mut cstrip[v * 8 * *cstride + x..], *cstride);
+                        if last == 0 {
+                            coef[0] = 0;
+                        } else {
+                            coef = [0; 64];
+                        }
                     }
                 }
             }
         }
-        if bits.corrupt {
-            return Err(corrupt(format!(
-                "JPEG image data is damaged (bad Huffman code near row {} of {h})",
-                my * mcu_h
-            )));
+        if bits.corrupt || (bits.overran() && !bits.at_end()) {
+            return Err(damaged(my * mcu_h, h));
         }
         if bits.overran() {
-            return Err(if bits.at_end() {
-                truncated(my * mcu_h, h)
-            } else {
-                corrupt(format!("JPEG image data interrupted by a marker near row {} of {h}", my * mcu_h))
-            });
+            return Err(truncated(my * mcu_h, h));
         }
-        for r in 0..mcu_h.min(h - my * mcu_h) {
+        let rows = mcu_h.min(h - my * mcu_h);
+        for r in 0..rows {
             let row = &strip[r * stride..r * stride + w];
             on_row(row);
             preview.push_row(row);
+        }
+        // Each chroma row stands for `vmax / c.v` full-resolution rows.
+        for (k, (cstrip, cstride, means)) in chroma.iter_mut().enumerate() {
+            let sy = vmax / comps[k + 1].v;
+            for r in 0..rows {
+                means.push_row(&cstrip[(r / sy) * *cstride..(r / sy + 1) * *cstride]);
+            }
         }
     }
     Ok(Streamed {
         width: w as u32,
         height: h as u32,
         channels: if grey { 1 } else { 3 },
-        preview: finish_preview(preview, &chroma),
+        preview: finish_preview(preview, &chroma.into_iter().map(|c| c.2).collect::<Vec<_>>()),
     })
+}
+
+fn damaged(row: usize, h: usize) -> Fallback {
+    corrupt(format!("the JPEG image data is damaged near row {row} of {h}"))
 }
 
 fn truncated(row: usize, h: usize) -> Fallback {
     corrupt(format!("the JPEG image data ends at row {row} of {h}: the file is cut off"))
 }
 
-/// Combines the preview's luma means with the chroma means (JFIF / BT.601 full range).
-fn finish_preview(p: Preview, chroma: &[ChromaPlane]) -> Raster {
-    let (ow, oh) = (p.ow, p.y.len() / p.ow.max(1));
-    if chroma.len() != 2 {
-        let y: Vec<u8> = p.y.iter().map(|&v| (v + 0.5).clamp(0.0, 255.0) as u8).collect();
-        return Raster::new_u8(ow as u32, oh as u32, 1, y);
-    }
-    let f = p.f as f32;
-    let (cb, cr) = (&chroma[0], &chroma[1]);
-    // Cb and Cr of a YCbCr JPEG may differ in sampling only in theory; each gets its own axes.
-    let axes = |c: &ChromaPlane| (bilinear_axis(ow, f, c.px_w, c.w), bilinear_axis(oh, f, c.px_h, c.h));
-    let ((bx, by), (rx, ry)) = (axes(cb), axes(cr));
-    let sample = |c: &ChromaPlane, (y0, y1, ay): (usize, usize, f32), &(x0, x1, ax): &(usize, usize, f32)| {
-        let (r0, r1) = (&c.mean[y0 * c.w..], &c.mean[y1 * c.w..]);
-        (r0[x0] * (1.0 - ax) + r0[x1] * ax) * (1.0 - ay) + (r1[x0] * (1.0 - ax) + r1[x1] * ax) * ay
-    };
+/// Combines the cell means of Y, Cb and Cr (JFIF / BT.601 full range). The transform is affine,
+/// so this equals averaging RGB except where single pixels would have been clamped.
+fn finish_preview(y: BoxMeans, chroma: &[BoxMeans]) -> Raster {
     let to8 = |v: f32| (v + 0.5).clamp(0.0, 255.0) as u8;
-    let mut out = Vec::with_capacity(ow * oh * 3);
-    for py in 0..oh {
-        for px in 0..ow {
-            let yy = p.y[py * ow + px];
-            let (b, r) = (sample(cb, by[py], &bx[px]), sample(cr, ry[py], &rx[px]));
-            out.extend([to8(yy + 1.402 * r), to8(yy - 0.344_136 * b - 0.714_136 * r), to8(yy + 1.772 * b)]);
-        }
+    let (ow, oh) = (y.ow, y.out.len() / y.ow);
+    if chroma.len() != 2 {
+        return Raster::new_u8(ow as u32, oh as u32, 1, y.out.iter().map(|&v| to8(v)).collect());
+    }
+    let mut out = vec![0u8; ow * oh * 3];
+    for (((px, &yy), &cb), &cr) in out.chunks_exact_mut(3).zip(&y.out).zip(&chroma[0].out).zip(&chroma[1].out) {
+        let (cb, cr) = (cb - 128.0, cr - 128.0);
+        px[0] = to8(yy + 1.402 * cr);
+        px[1] = to8(yy - 0.344_136 * cb - 0.714_136 * cr);
+        px[2] = to8(yy + 1.772 * cb);
     }
     Raster::new_u8(ow as u32, oh as u32, 3, out)
 }
