@@ -297,7 +297,7 @@ impl BoxMeans {
         }
         self.rows_in += 1;
         let in_cell = self.rows_in % self.fy;
-        if in_cell % 256 == 0 {
+        if in_cell.is_multiple_of(256) {
             for (w, c) in self.wide.iter_mut().zip(&mut self.cols) {
                 *w += *c as u32;
                 *c = 0;
