@@ -304,3 +304,14 @@ fn own_jpeg_decoder_agrees_with_zune_on_the_corpus() {
     println!("handled {handled}; left to zune: {not_handled:#?}");
     assert!(handled >= 40, "only {handled} corpus JPEGs decoded by preflight's decoder");
 }
+
+/// JPEGs only a whole-image decoder reads (here a progressive one) are bounded by their own,
+/// lower pixel limit, checked from the header, with a reason that names the kind of file.
+#[test]
+fn progressive_jpegs_are_bounded_before_decoding() {
+    let bytes = corpus("faces/facerec__obama_and_biden.jpg");
+    assert!(decode::decode(&bytes, &DecodeOptions::default()).is_ok());
+    let small = DecodeOptions { max_whole_image_jpeg_pixels: 10_000, ..Default::default() };
+    let e = decode::decode(&bytes, &small).unwrap_err().to_string();
+    assert!(e.contains("progressive") && e.contains("MP"), "{e}");
+}

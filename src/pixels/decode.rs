@@ -11,22 +11,21 @@
 //! dim instead of turning "white".
 //!
 //! # Allocations
-//! - JPEG, [`JpegPath::ZuneYcc`] (default up to [`YCC_MAX_PIXELS`]): one YCbCr buffer (3 B/px)
-//!   during decode, compacted in place into the luma plane (1 B/px, the tail released) and the
-//!   preview. Peak ≈ 3 B/px + preview + zune's per-MCU-row state (baseline).
-//!
-//! Measured wasm peak (`node scripts/bench-pixels.mjs`: the worker's `memory.buffer` after
-//! `Engine.check` with every pixel measure, file bytes included): 24 MP 80.5 MB, 45 MP 147 MB
-//! (YCbCr path), 100 MP 137 MB (luma + DCT-scaled path) — under the 256 MB budget. Progressive
-//! JPEGs keep all coefficients in zune-jpeg (≈ 2 B per sample): not bounded this way yet.
-//! - JPEG, [`JpegPath::ZuneRgb`]: one RGB buffer (3 B/px) during decode, then the luma
-//!   plane (1 B/px) and the preview; the RGB buffer is freed before returning. Peak ≈ 4 B/px.
-//! - JPEG, [`JpegPath::ZuneLumaPlusScaled`]: luma plane (1 B/px) + a 1/8-scaled RGB decode.
-//!   Peak ≈ 1 B/px + decoder state, at the cost of a second entropy decode.
+//! - JPEG, default: preflight's own decoder ([`super::jpeg`]) for baseline YCbCr/grey files —
+//!   rows of luma streamed, chroma summed into the preview's cells. [`decode`] collects the luma
+//!   plane (1 B/px); [`super::analysis::analyze`] does not even do that (a few rows plus the
+//!   preview whatever the size).
+//! - JPEGs it leaves to zune-jpeg (progressive, CMYK, RGB-coded, …) are decoded whole: up to
+//!   [`YCC_MAX_PIXELS`] to YCbCr (3 B/px, compacted in place into the luma plane), above it luma +
+//!   a DCT-scaled second decode; zune keeps every coefficient of a progressive file (≈ 2 B per
+//!   sample), so these are refused above [`DecodeOptions::max_whole_image_jpeg_pixels`].
 //! - PNG/TIFF/WebP: the decoder's own full buffer (channels × bytes per sample per px), then luma
 //!   and preview.
 //! - DNG/raw: nothing beyond the JPEG path for the chosen preview (the IFD scan allocates a small
 //!   list of candidates).
+//!
+//! Measured wasm peak (`npm run bench:pixels`: the worker's `memory.buffer` after `Engine.check`
+//! with every pixel measure, file bytes included): see the README's speed table.
 
 use std::io::Cursor;
 
@@ -92,6 +91,10 @@ pub enum JpegPath {
 pub struct DecodeOptions {
     /// Refuse images with more pixels than this (checked from the header, before allocating).
     pub max_pixels: u64,
+    /// Refuse JPEGs that only a whole-image decoder can read (progressive, CMYK, …) above this
+    /// many pixels: such a decoder holds every DCT coefficient (≈ 6 bytes per pixel for colour)
+    /// plus its output, which above ~24 MP no longer fits the 256 MB wasm budget.
+    pub max_whole_image_jpeg_pixels: u64,
     /// Longest side of the preview raster (box-downscaled by an integer factor, so it may be
     /// smaller).
     pub preview_max_side: u32,
@@ -100,7 +103,12 @@ pub struct DecodeOptions {
 
 impl Default for DecodeOptions {
     fn default() -> Self {
-        DecodeOptions { max_pixels: 120_000_000, preview_max_side: 1024, jpeg: JpegPath::default() }
+        DecodeOptions {
+            max_pixels: 120_000_000,
+            max_whole_image_jpeg_pixels: 24_000_000,
+            preview_max_side: 1024,
+            jpeg: JpegPath::default(),
+        }
     }
 }
 
@@ -290,7 +298,16 @@ fn decode_jpeg(bytes: &[u8], opts: &DecodeOptions, origin: Origin) -> Result<Dec
             Err(super::jpeg::Fallback::NotHandled(why)) if opts.jpeg == JpegPath::Preflight => {
                 return Err(DecodeError::Unsupported(why.into()));
             }
-            Err(super::jpeg::Fallback::NotHandled(_)) => {}
+            Err(super::jpeg::Fallback::NotHandled(why)) => {
+                if px > opts.max_whole_image_jpeg_pixels {
+                    return Err(DecodeError::Unsupported(format!(
+                        "{why} JPEG of {:.1} MP: pixel checks decode such files whole, which is bounded to \
+                         {:.0} MP to stay within memory",
+                        px as f64 / 1e6,
+                        opts.max_whole_image_jpeg_pixels as f64 / 1e6
+                    )));
+                }
+            }
         }
     }
     let path = match opts.jpeg {

@@ -13,12 +13,14 @@ pub const FAST_BITS: u32 = 11;
 const FAST_SIZE: usize = 1 << FAST_BITS;
 
 /// Zigzag index → position in the block, **transposed** (`u * 8 + v` for horizontal frequency u
-/// and vertical frequency v: the layout [`super::idct::idct8x8`] reads), padded so a corrupt run
-/// past 63 lands on 63.
-pub const DEZIGZAG: [u8; 64 + 16] = [
+/// and vertical frequency v: the layout [`super::idct::idct8x8`] reads), padded to 128 so a
+/// corrupt run past 63 lands on 63 and `k & 127` needs no bounds check.
+pub const DEZIGZAG: [u8; 128] = [
     0, 8, 1, 2, 9, 16, 24, 17, 10, 3, 4, 11, 18, 25, 32, 40, 33, 26, 19, 12, 5, 6, 13, 20, 27, 34, 41, 48, 56, 49, 42,
     35, 28, 21, 14, 7, 15, 22, 29, 36, 43, 50, 57, 58, 51, 44, 37, 30, 23, 31, 38, 45, 52, 59, 60, 53, 46, 39, 47, 54,
-    61, 62, 55, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63,
+    61, 62, 55, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63,
+    63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63,
+    63, 63, 63, 63, 63, 63, 63, 63, 63, 63,
 ];
 
 /// One Huffman table (DHT), ready for decoding.
@@ -194,8 +196,10 @@ impl<'a> BitReader<'a> {
 
     #[inline(always)]
     fn consume(&mut self, k: u32) {
+        // Every caller refilled first (n ≥ 32) and takes at most 32 bits.
+        debug_assert!(k <= self.n);
         self.buf <<= k;
-        self.n = self.n.saturating_sub(k);
+        self.n = self.n.wrapping_sub(k);
     }
 
     /// Decodes one Huffman symbol. Needs ≥ 16 bits buffered (the caller refills).
@@ -264,7 +268,7 @@ impl<'a> BitReader<'a> {
             if f != 0 {
                 k += ((f >> 4) & 15) as usize;
                 self.consume((f & 15) as u32);
-                let z = DEZIGZAG[k.min(79)] as usize;
+                let z = DEZIGZAG[k & 127] as usize;
                 coef[z & 63] = (f >> 16).wrapping_mul(q[k & 63]);
                 last = k;
                 k += 1;
@@ -281,7 +285,7 @@ impl<'a> BitReader<'a> {
             }
             k += run;
             let v = self.receive(size);
-            let z = DEZIGZAG[k.min(79)] as usize;
+            let z = DEZIGZAG[k & 127] as usize;
             coef[z & 63] = v.wrapping_mul(q[k & 63]);
             last = k;
             k += 1;

@@ -30,7 +30,8 @@ use super::raster::{Raster, box_factor};
 /// Why the fast decoder did not produce a result.
 #[derive(Debug)]
 pub enum Fallback {
-    /// A valid JPEG of a kind this decoder leaves to the general one (reason for tests/logs).
+    /// A valid JPEG of a kind this decoder leaves to the general one; the reason reads as an
+    /// adjective ("progressive, lossless or arithmetic-coded", "CMYK or other non-YCbCr", …).
     NotHandled(&'static str),
     /// The file is damaged, or too large.
     Error(DecodeError),
@@ -128,7 +129,7 @@ fn parse_header(bytes: &[u8], max_pixels: u64) -> Result<Header, Fallback> {
                 }
                 have_frame = true;
                 if seg.len() < 6 || seg[0] != 8 {
-                    return Err(Fallback::NotHandled("not 8-bit"));
+                    return Err(Fallback::NotHandled("high-bit-depth"));
                 }
                 h.height = be16(seg, 1).ok_or_else(short)?;
                 h.width = be16(seg, 3).ok_or_else(short)?;
@@ -142,7 +143,7 @@ fn parse_header(bytes: &[u8], max_pixels: u64) -> Result<Header, Fallback> {
                     );
                 }
                 if n != 1 && n != 3 {
-                    return Err(Fallback::NotHandled("neither grey nor 3 components"));
+                    return Err(Fallback::NotHandled("CMYK or other non-YCbCr"));
                 }
                 if seg.len() < 6 + 3 * n {
                     return Err(short());
@@ -156,7 +157,7 @@ fn parse_header(bytes: &[u8], max_pixels: u64) -> Result<Header, Fallback> {
                 }
             }
             0xC2 | 0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF => {
-                return Err(Fallback::NotHandled("progressive, lossless, hierarchical or arithmetic"));
+                return Err(Fallback::NotHandled("progressive, lossless or arithmetic-coded"));
             }
             0xC4 => {
                 let mut p = 0usize;
@@ -205,12 +206,12 @@ fn parse_header(bytes: &[u8], max_pixels: u64) -> Result<Header, Fallback> {
                 }
                 let ns = *seg.first().ok_or_else(short)? as usize;
                 if ns != h.comps.len() {
-                    return Err(Fallback::NotHandled("non-interleaved sequential scans"));
+                    return Err(Fallback::NotHandled("multi-scan sequential"));
                 }
                 for (k, c) in seg.get(1..1 + 2 * ns).ok_or_else(short)?.chunks_exact(2).enumerate() {
                     let comp = &mut h.comps[k];
                     if comp.id != c[0] {
-                        return Err(Fallback::NotHandled("scan components out of frame order"));
+                        return Err(Fallback::NotHandled("unusually ordered"));
                     }
                     comp.td = (c[1] >> 4) as usize;
                     comp.ta = (c[1] & 15) as usize;
@@ -326,7 +327,7 @@ pub fn decode(
     if !grey {
         let rgb_ids = hd.comps.iter().map(|c| c.id).eq(*b"RGB");
         if hd.adobe_transform == Some(0) || (hd.adobe_transform.is_none() && rgb_ids) {
-            return Err(Fallback::NotHandled("RGB-coded JPEG"));
+            return Err(Fallback::NotHandled("RGB-coded"));
         }
     }
     let (w, h) = (hd.width, hd.height);
@@ -337,10 +338,10 @@ pub fn decode(
         (hd.comps.iter().map(|c| c.h).max().unwrap(), hd.comps.iter().map(|c| c.v).max().unwrap())
     };
     if !grey && (hd.comps[0].h != hmax || hd.comps[0].v != vmax) {
-        return Err(Fallback::NotHandled("luma subsampled below chroma"));
+        return Err(Fallback::NotHandled("unusually subsampled"));
     }
     if !grey && hd.comps.iter().any(|c| hmax % c.h != 0 || vmax % c.v != 0) {
-        return Err(Fallback::NotHandled("fractional chroma sampling"));
+        return Err(Fallback::NotHandled("unusually subsampled"));
     }
     let comps: Vec<Component> = if grey { vec![Component { h: 1, v: 1, ..hd.comps[0] }] } else { hd.comps.clone() };
     let mut qt = [[0i32; 64]; 3];
