@@ -125,10 +125,20 @@ pub fn idct8x8(coef: &[i32; 64], last: usize, out: &mut [u8], stride: usize) {
         }
         return;
     }
+    // Zigzag indices ≤ 9 all lie in the top-left 4×4: the transform runs on known zeros there,
+    // which the compiler folds away (same operations, so the same pixels).
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    simd::idct(coef, out, stride);
+    if last <= 9 {
+        simd::idct::<true>(coef, out, stride)
+    } else {
+        simd::idct::<false>(coef, out, stride)
+    }
     #[cfg(target_arch = "x86_64")]
-    sse2::idct(coef, out, stride);
+    if last <= 9 {
+        sse2::idct::<true>(coef, out, stride)
+    } else {
+        sse2::idct::<false>(coef, out, stride)
+    }
     #[cfg(not(any(all(target_arch = "wasm32", target_feature = "simd128"), target_arch = "x86_64")))]
     idct_portable(coef, out, stride);
 }
@@ -220,12 +230,18 @@ mod simd {
     }
 
     #[inline(always)]
-    pub fn idct(coef: &[i32; 64], out: &mut [u8], stride: usize) {
+    /// `LOW`: only coefficients with both frequencies < 4 are non-zero.
+    pub fn idct<const LOW: bool>(coef: &[i32; 64], out: &mut [u8], stride: usize) {
         let p = coef.as_ptr();
+        let z = i32x4_splat(0);
         // SAFETY: `coef` has 64 i32; loads at 4·k for k < 16 stay inside. Unaligned loads are
         // allowed for v128_load.
         let s: [V; 8] = std::array::from_fn(|u| unsafe {
-            V(v128_load(p.add(8 * u) as *const v128), v128_load(p.add(8 * u + 4) as *const v128))
+            if LOW {
+                V(if u < 4 { v128_load(p.add(8 * u) as *const v128) } else { z }, z)
+            } else {
+                V(v128_load(p.add(8 * u) as *const v128), v128_load(p.add(8 * u + 4) as *const v128))
+            }
         });
         let h = super::idct_1d(&s, super::PASS1.0, super::PASS1.1);
         let p = super::idct_1d(&transpose(&h), super::PASS2.0, super::PASS2.1);
@@ -307,11 +323,17 @@ mod sse2 {
     }
 
     #[inline(always)]
-    pub fn idct(coef: &[i32; 64], out: &mut [u8], stride: usize) {
+    /// `LOW`: only coefficients with both frequencies < 4 are non-zero.
+    pub fn idct<const LOW: bool>(coef: &[i32; 64], out: &mut [u8], stride: usize) {
         let p = coef.as_ptr();
-        // SAFETY: 16 unaligned loads of 4 i32 inside the 64-element array.
+        // SAFETY: SSE2 is always present; 16 unaligned loads of 4 i32 inside the 64-element array.
+        let z = unsafe { _mm_setzero_si128() };
         let s: [V; 8] = std::array::from_fn(|u| unsafe {
-            V(_mm_loadu_si128(p.add(8 * u) as *const __m128i), _mm_loadu_si128(p.add(8 * u + 4) as *const __m128i))
+            if LOW {
+                V(if u < 4 { _mm_loadu_si128(p.add(8 * u) as *const __m128i) } else { z }, z)
+            } else {
+                V(_mm_loadu_si128(p.add(8 * u) as *const __m128i), _mm_loadu_si128(p.add(8 * u + 4) as *const __m128i))
+            }
         });
         let h = super::idct_1d(&s, super::PASS1.0, super::PASS1.1);
         let a = t4(h[0].0, h[1].0, h[2].0, h[3].0);
@@ -400,6 +422,14 @@ mod tests {
             idct8x8(&coef, 63, &mut a, 8);
             idct_portable(&coef, &mut b, 8);
             assert_eq!(a, b, "trial {trial}");
+            // The same block cut to its first 10 zigzag coefficients takes the low path.
+            let mut low = [0i32; 64];
+            for &z in &super::super::huffman::DEZIGZAG[..10] {
+                low[z as usize] = coef[z as usize];
+            }
+            idct8x8(&low, 9, &mut a, 8);
+            idct_portable(&low, &mut b, 8);
+            assert_eq!(a, b, "trial {trial}, low");
         }
     }
 
