@@ -6,10 +6,10 @@
 //! encode at quality 92: ≈ 9 MB at 24 MP, camera-like) is `preflight::pixels::synth` +
 //! `jpeg-encoder`, reusable by the later browser benchmark.
 //!
-//! Measured 2026-11 on the shared 2-core dev machine (noisy, other builds running), 24 MP:
-//! zune-jpeg RGB 170 ms, zune-jpeg luma-only 109, jpeg-decoder RGB 186, jpeg-decoder DCT-scaled
-//! to 1/4 109; decode() ZuneRgb 230, ZuneLumaPlusScaled 233, JpegDecoderRgb 285; all measures
-//! 134 (sharpness 30, upsampling 71, noise 19, entropy 7, exposure 6, grayscale 1).
+//! Measured 2026-11-25 on the shared 2-core dev machine (noisy), the 24 MP 4:2:2 q92 file of
+//! `npm run bench:pixels` (`PIXELS_FILE=bench-results/pixels-6000x4000.jpg`): preflight's decoder
+//! 110 ms vs zune-jpeg luma-only 110, RGB 146; luma pass (every 100 % sum) 55; analyze() with
+//! every measure, streamed 163 vs whole-image zune YCbCr + pass 245.
 
 use std::time::Instant;
 
