@@ -71,3 +71,29 @@ fn overlap_of_simulated_scan_frames_and_of_unrelated_photos() {
         "{checked} scan pairs within {worst:.3} of the true overlap; {pairs} unrelated pairs, highest {highest:.2}"
     );
 }
+
+#[test]
+fn checkerboards_are_found_in_photos_and_nowhere_else() {
+    use preflight::batch::checkerboard::{detect, draw_board};
+    let photos = photos();
+    let mut false_positives = Vec::new();
+    let mut missed = Vec::new();
+    for (i, (name, v, w, h)) in photos.iter().enumerate() {
+        let b = detect(v, *w, *h);
+        if b.found {
+            false_positives.push(format!("{name}: {b:?}"));
+        }
+        // A board filling a third to a half of the frame, at varying angles.
+        let mut g = v.clone();
+        let side = (*w.min(h) as f32) / (14.0 + (i % 5) as f32);
+        let angle = (i % 7) as f32 * 0.12 - 0.3;
+        draw_board(&mut g, *w, *h, (*w as f32 * 0.3, *h as f32 * 0.25), side, (9, 7), angle);
+        let b = detect(&g, *w, *h);
+        if !b.found {
+            missed.push(format!("{name}: {b:?}"));
+        }
+    }
+    println!("{} photos: {} false positives, {} boards missed", photos.len(), false_positives.len(), missed.len());
+    assert!(false_positives.is_empty(), "{false_positives:#?}");
+    assert!(missed.is_empty(), "{missed:#?}");
+}

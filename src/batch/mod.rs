@@ -5,6 +5,7 @@
 //! Each file contributes a small fingerprint computed where its pixels were decoded (the
 //! worker, or the CLI); the batch checks need only fingerprints and metadata, never pixels.
 
+pub mod checkerboard;
 pub mod fft;
 pub mod overlap;
 pub mod phash;
