@@ -120,7 +120,8 @@ fn main() {
         )
     });
     println!("measures from sums                 {t:8.2}");
-    let all = Needs { exposure: true, sharpness: true, information: true, noise: true, upsampling: true };
+    let all =
+        Needs { exposure: true, sharpness: true, information: true, noise: true, upsampling: true, fingerprint: false };
     for path in [JpegPath::Auto, JpegPath::ZuneYcc] {
         let o = DecodeOptions { jpeg: path, ..Default::default() };
         let (t, _) = best_of(runs, || analyze(&jpeg, all, &o).unwrap());

@@ -179,6 +179,7 @@ pub fn check_with_decoded(
             report.findings = checks::run(&brief.rules, &ev);
             report.metadata = metadata;
             report.pixels = analysis.as_ref().map(|a| a.summary());
+            report.fingerprint = analysis.as_ref().and_then(|a| a.fingerprint.clone());
         }
         Err(e) => {
             report.findings.push(Finding::new(

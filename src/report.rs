@@ -77,6 +77,10 @@ pub struct Report {
     pub metadata: Metadata,
     /// The pixel measures, when the brief asked for pixel checks and they ran (else null).
     pub pixels: Option<crate::pixels::analysis::PixelSummary>,
+    /// What the batch checks (duplicates, series) need of this file's pixels; only present when
+    /// the brief has such rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<crate::batch::Fingerprint>,
     /// Worst first (error, fail, warn, pass); within a verdict in check order.
     pub findings: Vec<Finding>,
     pub verdict: Verdict,
@@ -95,6 +99,7 @@ impl Report {
             bit_depth: None,
             metadata: Metadata::default(),
             pixels: None,
+            fingerprint: None,
             findings: Vec::new(),
             verdict: Verdict::Pass,
         }
@@ -141,6 +146,7 @@ mod tests {
             bit_depth: None,
             metadata: Metadata::default(),
             pixels: None,
+            fingerprint: None,
             findings: vec![
                 Finding::new("a", Verdict::Pass, None, None, "ok"),
                 Finding::new("b", Verdict::Fail, None, None, "bad"),

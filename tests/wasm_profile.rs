@@ -44,7 +44,8 @@ fn profile() {
         return;
     };
     let bytes = read_file_sync(&path);
-    let all = Needs { exposure: true, sharpness: true, information: true, noise: true, upsampling: true };
+    let all =
+        Needs { exposure: true, sharpness: true, information: true, noise: true, upsampling: true, fingerprint: false };
     let opts = DecodeOptions::default();
     let decode_only = best(5, || jpeg::decode(&bytes, u64::MAX, 1024, &mut |_| {}).unwrap());
     let mut luma = Vec::new();

@@ -167,7 +167,7 @@ pub fn draw_board(grey: &mut [u8], w: usize, h: usize, at: (f32, f32), side: f32
                     let (u, v) = ((c * px + s * py) / side, (-s * px + c * py) / side);
                     if u >= 0.0 && v >= 0.0 && u < cols as f32 && v < rows as f32 {
                         inside += 1;
-                        acc += if (u as usize + v as usize) % 2 == 0 { 20 } else { 235 };
+                        acc += if (u as usize + v as usize).is_multiple_of(2) { 20 } else { 235 };
                     }
                 }
             }

@@ -139,6 +139,9 @@ pub struct Rules {
     pub noise: Option<noise::NoiseRule>,
     pub upsampling: Option<upsampling::UpsamplingRule>,
     pub labels: Option<labels::LabelsRule>,
+    /// Batch-level rules (`duplicates`, `series`): run over all files together, see
+    /// [`crate::batch`].
+    pub batch: crate::batch::BatchRules,
 }
 
 impl Rules {
@@ -165,6 +168,10 @@ impl Rules {
             noise: block(checks, "noise", noise::parse),
             upsampling: block(checks, "upsampling", upsampling::parse),
             labels: block(checks, "labels", labels::parse),
+            batch: crate::batch::BatchRules {
+                duplicates: block(checks, "duplicates", crate::batch::duplicates::parse),
+                series: block(checks, "series", crate::batch::series::parse),
+            },
         }
     }
 
@@ -176,6 +183,7 @@ impl Rules {
             information: self.information.is_some(),
             noise: self.noise.is_some(),
             upsampling: self.upsampling.is_some(),
+            fingerprint: self.batch.need_fingerprint(),
         }
     }
 }
@@ -436,6 +444,7 @@ pub(crate) mod test_support {
                 }),
                 noise: Some(Noise { sigma_global: 2.0, sigma_flat: 1.5 }),
                 upsampling: Some(Upsampling { hf_ratio: 0.5, likely_upsampled: false }),
+                fingerprint: None,
             })
         }
 

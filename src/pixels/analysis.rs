@@ -25,6 +25,8 @@ pub struct Needs {
     pub information: bool,
     pub noise: bool,
     pub upsampling: bool,
+    /// The batch checks' fingerprint (pixel hash, perceptual hash, thumbnail, checkerboard).
+    pub fingerprint: bool,
 }
 
 impl Needs {
@@ -34,7 +36,7 @@ impl Needs {
 
     /// Any measure that reads the full-resolution luma.
     pub fn luma(&self) -> bool {
-        self.sharpness || self.information || self.noise || self.upsampling
+        self.sharpness || self.information || self.noise || self.upsampling || self.fingerprint
     }
 }
 
@@ -95,6 +97,7 @@ pub struct PixelAnalysis {
     pub grayscale: Option<Grayscale>,
     pub noise: Option<Noise>,
     pub upsampling: Option<Upsampling>,
+    pub fingerprint: Option<crate::batch::Fingerprint>,
 }
 
 /// Decodes `bytes` and runs the measures in `needs`.
@@ -198,6 +201,18 @@ fn measure(
         grayscale: needs.information.then(|| stats::grayscale(preview)),
         noise: with(needs.noise).map(stats::noise_from_sums),
         upsampling: with(needs.upsampling).map(stats::upsampling_from_sums),
+        fingerprint: with(needs.fingerprint).map(|s| {
+            // Luma hash, then the preview's colour: same pixels ⇔ same hash.
+            let colour = match &preview.samples {
+                Samples::U8(v) => v
+                    .chunks(8)
+                    .fold(s.hash, |h, c| super::pass::hash_word(h, c.iter().fold(0, |w, &b| w << 8 | b as u64))),
+                Samples::U16(v) => v
+                    .chunks(4)
+                    .fold(s.hash, |h, c| super::pass::hash_word(h, c.iter().fold(0, |w, &b| w << 16 | b as u64))),
+            };
+            crate::batch::fingerprint(colour, preview)
+        }),
     }
 }
 

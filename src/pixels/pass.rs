@@ -58,6 +58,9 @@ pub struct LumaSums {
     pub tiles: Vec<TileSums>,
     /// 256 bins over `0..=max_value`.
     pub histogram: [u64; 256],
+    /// A 64-bit hash of every sample (FxHash-style over 8-byte words, row by row): equal for
+    /// equal luma planes.
+    pub hash: u64,
 }
 
 impl LumaSums {
@@ -79,6 +82,8 @@ pub trait Sample: Copy + Default + Into<u32> + 'static {
     fn row_sums(up: &[Self], mid: &[Self], dn: &[Self], x0: usize, x1: usize) -> [i64; 9];
     fn half_lap2(up: &[Self::Half], mid: &[Self::Half], dn: &[Self::Half], x0: usize, x1: usize) -> i64;
     fn half_row(a: &[Self], b: &[Self], out: &mut [Self::Half]);
+    /// Folds the row into a running hash.
+    fn hash_row(row: &[Self], h: u64) -> u64;
     /// Adds the row to four interleaved sub-histograms (summed at the end).
     fn histogram(row: &[Self], max_value: u16, hist: &mut [[u32; 256]; 4]);
 }
@@ -98,6 +103,7 @@ pub struct LumaPass<T: Sample> {
     /// Four sub-histograms (u32: ≤ 2³² px per bin) break the store-to-load chain on runs of
     /// equal values.
     hist: Box<[[u32; 256]; 4]>,
+    hash: u64,
 }
 
 impl<T: Sample> LumaPass<T> {
@@ -117,6 +123,7 @@ impl<T: Sample> LumaPass<T> {
             y: 0,
             tiles: vec![TileSums::default(); cols * rows],
             hist: Box::new([[0; 256]; 4]),
+            hash: 0,
         }
     }
 
@@ -136,6 +143,7 @@ impl<T: Sample> LumaPass<T> {
             return;
         }
         T::histogram(&row[..w], self.max_value, &mut self.hist);
+        self.hash = T::hash_row(&row[..w], self.hash);
         self.ring[y % 3].copy_from_slice(&row[..w]);
         self.y += 1;
         if y >= 2 && w >= 3 {
@@ -206,6 +214,7 @@ impl<T: Sample> LumaPass<T> {
             rows: self.rows as u32,
             tiles: self.tiles,
             histogram: std::array::from_fn(|i| self.hist.iter().map(|h| h[i] as u64).sum()),
+            hash: hash_word(self.hash, (self.w as u64) << 32 | self.h as u64),
         }
     }
 }
@@ -258,8 +267,22 @@ pub fn half_lap2_scalar<H: Copy + Into<u32>>(up: &[H], mid: &[H], dn: &[H], x0: 
         .sum()
 }
 
+/// One FxHash step.
+#[inline(always)]
+pub fn hash_word(h: u64, w: u64) -> u64 {
+    (h.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
+}
+
 impl Sample for u8 {
     type Half = u16;
+
+    fn hash_row(row: &[u8], mut h: u64) -> u64 {
+        let mut words = row.chunks_exact(8);
+        for c in &mut words {
+            h = hash_word(h, u64::from_le_bytes(c.try_into().unwrap()));
+        }
+        words.remainder().iter().fold(h, |h, &b| hash_word(h, b as u64))
+    }
 
     #[inline]
     fn row_sums(up: &[u8], mid: &[u8], dn: &[u8], x0: usize, x1: usize) -> [i64; 9] {
@@ -293,6 +316,14 @@ impl Sample for u8 {
 
 impl Sample for u16 {
     type Half = u32;
+
+    fn hash_row(row: &[u16], mut h: u64) -> u64 {
+        let mut words = row.chunks_exact(4);
+        for c in &mut words {
+            h = hash_word(h, c.iter().fold(0u64, |w, &v| w << 16 | v as u64));
+        }
+        words.remainder().iter().fold(h, |h, &v| hash_word(h, v as u64))
+    }
 
     fn row_sums(up: &[u16], mid: &[u16], dn: &[u16], x0: usize, x1: usize) -> [i64; 9] {
         row_sums_scalar(up, mid, dn, x0, x1)
