@@ -97,3 +97,144 @@ fn checkerboards_are_found_in_photos_and_nowhere_else() {
     assert!(false_positives.is_empty(), "{false_positives:#?}");
     assert!(missed.is_empty(), "{missed:#?}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// The batch rules end to end, through the CLI on a folder of files made from corpus photos.
+
+fn rgb_of(path: &str) -> (Vec<u8>, usize, usize) {
+    let bytes = std::fs::read(common::corpus_dir().join(path)).unwrap();
+    let r = decode::jpeg_decoder_scaled(&bytes, None).unwrap();
+    let Samples::U8(v) = r.samples else { unreachable!() };
+    (v, r.width as usize, r.height as usize)
+}
+
+fn jpeg(rgb: &[u8], w: usize, h: usize, q: u8) -> Vec<u8> {
+    let mut out = Vec::new();
+    jpeg_encoder::Encoder::new(&mut out, q).encode(rgb, w as u16, h as u16, jpeg_encoder::ColorType::Rgb).unwrap();
+    out
+}
+
+fn crop_rgb(v: &[u8], sw: usize, x0: usize, y0: usize, w: usize, h: usize) -> Vec<u8> {
+    (0..h).flat_map(|y| v[((y0 + y) * sw + x0) * 3..((y0 + y) * sw + x0 + w) * 3].to_vec()).collect()
+}
+
+/// Runs the CLI with `brief` over `dir`; the reports by file name.
+fn cli(brief: &str, dir: &std::path::Path) -> std::collections::BTreeMap<String, serde_json::Value> {
+    let brief_path = dir.with_extension("brief.json");
+    std::fs::write(&brief_path, brief).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_preflight"))
+        .args(["check", "--json", "--brief"])
+        .arg(&brief_path)
+        .arg(dir)
+        .output()
+        .unwrap();
+    let reports: Vec<serde_json::Value> =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    reports.into_iter().map(|r| (r["file"].as_str().unwrap().rsplit('/').next().unwrap().to_string(), r)).collect()
+}
+
+fn finding<'a>(r: &'a serde_json::Value, id: &str) -> Option<&'a serde_json::Value> {
+    r["findings"].as_array().unwrap().iter().find(|f| f["check"] == id)
+}
+
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn duplicates_exact_and_near_through_the_cli() {
+    let dir = scratch("batch-duplicates");
+    let original = std::fs::read(common::corpus_dir().join("faces/darknet__kite.jpg")).unwrap();
+    // a: the photo; b: the same bytes with the EXIF segment removed (same pixels); c: re-encoded
+    // at another quality; d: half size; e: an unrelated photo.
+    let mut stripped = original[..2].to_vec();
+    let mut i = 2;
+    while i + 4 <= original.len() && original[i] == 0xFF && original[i + 1] != 0xDA {
+        let len = u16::from_be_bytes([original[i + 2], original[i + 3]]) as usize;
+        if original[i + 1] != 0xE1 {
+            stripped.extend_from_slice(&original[i..i + 2 + len]);
+        }
+        i += 2 + len;
+    }
+    stripped.extend_from_slice(&original[i..]);
+    assert!(stripped.len() < original.len(), "the photo has an APP1 segment to strip");
+    let (rgb, w, h) = rgb_of("faces/darknet__kite.jpg");
+    let half: Vec<u8> = (0..h / 2)
+        .flat_map(|y| (0..w / 2).flat_map(move |x| (0..3).map(move |c| (x, y, c))))
+        .map(|(x, y, c)| rgb[((2 * y) * w + 2 * x) * 3 + c])
+        .collect();
+    std::fs::write(dir.join("a.jpg"), &original).unwrap();
+    std::fs::write(dir.join("b.jpg"), &stripped).unwrap();
+    std::fs::write(dir.join("c.jpg"), jpeg(&rgb, w, h, 70)).unwrap();
+    std::fs::write(dir.join("d.jpg"), jpeg(&half, w / 2, h / 2, 90)).unwrap();
+    std::fs::copy(common::corpus_dir().join("faces/dlib__bald_guys.jpg"), dir.join("e.jpg")).unwrap();
+    let brief = r#"{"preflight_brief": 1, "name": "dups", "checks": {
+        "duplicates": {"exact": "fail", "near": {"max_distance": 10, "max_per_group": 2}}}}"#;
+    let r = cli(brief, &dir);
+    let v = |f: &str, id: &str| finding(&r[f], id).map(|x| x["verdict"].as_str().unwrap().to_string());
+    assert_eq!(v("a.jpg", "duplicates.exact").as_deref(), Some("pass"));
+    assert_eq!(v("b.jpg", "duplicates.exact").as_deref(), Some("fail"), "{:#?}", r["b.jpg"]["findings"]);
+    assert_eq!(v("c.jpg", "duplicates.exact"), None);
+    for f in ["a.jpg", "b.jpg", "c.jpg", "d.jpg"] {
+        assert!(v(f, "duplicates.near").is_some(), "{f} is near-identical to the others: {:#?}", r[f]["findings"]);
+    }
+    // Four near-identical frames, two allowed: two pass, two warn.
+    let warned = ["a.jpg", "b.jpg", "c.jpg", "d.jpg"]
+        .iter()
+        .filter(|f| v(f, "duplicates.near").as_deref() == Some("warn"))
+        .count();
+    assert_eq!(warned, 2);
+    assert_eq!(v("e.jpg", "duplicates.near"), None);
+    assert_eq!(v("e.jpg", "duplicates.exact"), None);
+}
+
+#[test]
+fn a_scan_with_a_gap_and_a_calibration_frame_through_the_cli() {
+    let dir = scratch("batch-series");
+    let (rgb, w, h) = rgb_of("plates/alpr__car13.jpg");
+    // Frames 640 px wide moving right by 200 px (69 % overlap); frame 4 is skipped: a gap.
+    let (fw, fh) = (640, h * 8 / 10);
+    let mut n = 0;
+    for k in 0..6 {
+        if k == 4 {
+            continue;
+        }
+        let x0 = (k * 200).min(w - fw);
+        std::fs::write(dir.join(format!("frame{n}.jpg")), jpeg(&crop_rgb(&rgb, w, x0, 0, fw, fh), fw, fh, 90)).unwrap();
+        n += 1;
+    }
+    let brief = |calib: bool| {
+        format!(
+            r#"{{"preflight_brief": 1, "name": "scan", "checks": {{
+            "series": {{"overlap": {{"min_percent": 60}}, "order": "name", "calibration_frame": {calib}}}}}}}"#
+        )
+    };
+    let r = cli(&brief(false), &dir);
+    let overlap = |f: &str| {
+        finding(&r[f], "series.overlap").map(|x| (x["verdict"].as_str().unwrap().to_string(), x["measured"].clone()))
+    };
+    assert_eq!(overlap("frame0.jpg"), None, "the first frame has no predecessor");
+    for f in ["frame1.jpg", "frame2.jpg", "frame3.jpg"] {
+        assert_eq!(overlap(f).unwrap().0, "pass", "{f}: {:?}", overlap(f));
+    }
+    assert_eq!(overlap("frame4.jpg").unwrap().0, "fail", "the gap is at frame4: {:?}", overlap("frame4.jpg"));
+    // A calibration series: without a board frame every file fails; with one it passes.
+    let r = cli(&brief(true), &dir);
+    assert_eq!(finding(&r["frame0.jpg"], "series.calibration").unwrap()["verdict"], "fail");
+    let mut board = crop_rgb(&rgb, w, 0, 0, fw, fh);
+    let mut grey: Vec<u8> = board.chunks_exact(3).map(|p| p[1]).collect();
+    preflight::batch::checkerboard::draw_board(&mut grey, fw, fh, (120.0, 60.0), 36.0, (9, 7), 0.1);
+    for (p, g) in board.chunks_exact_mut(3).zip(&grey) {
+        p.fill(*g);
+    }
+    std::fs::write(dir.join("calibration.jpg"), jpeg(&board, fw, fh, 90)).unwrap();
+    let r = cli(&brief(true), &dir);
+    let c = finding(&r["frame0.jpg"], "series.calibration").unwrap();
+    assert_eq!(c["verdict"], "pass", "{c}");
+    assert!(c["measured"].as_str().unwrap().contains("calibration.jpg"));
+    // The board frame is left out of the overlap chain (it would be a "gap").
+    assert_eq!(finding(&r["calibration.jpg"], "series.overlap"), None);
+}

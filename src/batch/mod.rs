@@ -191,13 +191,15 @@ pub fn run(rules: &BatchRules, items: &[Item<'_>]) -> Outcome {
 }
 
 /// Adds the batch findings to the reports (same order as the items they were made from) and
-/// recomputes their verdicts.
+/// recomputes their verdicts. Findings about the batch as a whole (no calibration frame) go to
+/// every report: the series is delivered, or not, as one.
 pub fn apply(outcome: &Outcome, reports: &mut [Report]) {
     for (r, f) in reports.iter_mut().zip(&outcome.per_file) {
-        if f.is_empty() {
+        if f.is_empty() && outcome.batch.is_empty() {
             continue;
         }
         r.findings.extend(f.iter().cloned());
+        r.findings.extend(outcome.batch.iter().cloned());
         r.findings.sort_by_key(|f| std::cmp::Reverse(f.verdict));
         r.verdict = r.findings.iter().map(|f| f.verdict).max().unwrap_or(Verdict::Pass);
     }
