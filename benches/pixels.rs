@@ -6,17 +6,18 @@
 //! encode at quality 92: ≈ 9 MB at 24 MP, camera-like) is `preflight::pixels::synth` +
 //! `jpeg-encoder`, reusable by the later browser benchmark.
 //!
-//! Measured 2026-11 on the shared 2-core dev machine (noisy, other builds running), 24 MP:
-//! zune-jpeg RGB 170 ms, zune-jpeg luma-only 109, jpeg-decoder RGB 186, jpeg-decoder DCT-scaled
-//! to 1/4 109; decode() ZuneRgb 230, ZuneLumaPlusScaled 233, JpegDecoderRgb 285; all measures
-//! 134 (sharpness 30, upsampling 71, noise 19, entropy 7, exposure 6, grayscale 1).
+//! Measured 2026-11-25 on the shared 2-core dev machine (noisy), the 24 MP 4:2:2 q92 file of
+//! `npm run bench:pixels` (`PIXELS_FILE=bench-results/pixels-6000x4000.jpg`): preflight's decoder
+//! 110 ms vs zune-jpeg luma-only 110, RGB 146; luma pass (every 100 % sum) 55; analyze() with
+//! every measure, streamed 163 vs whole-image zune YCbCr + pass 245.
 
 use std::time::Instant;
 
+use preflight::pixels::analysis::{Needs, analyze};
 use preflight::pixels::decode::{self, DecodeOptions, JpegPath};
 use preflight::pixels::exposure::{self, ClipThresholds};
 use preflight::pixels::sharpness::{self, SharpnessOptions};
-use preflight::pixels::{Samples, stats, synth};
+use preflight::pixels::{Samples, pass, stats, synth};
 
 fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, T) {
     let mut best = f64::INFINITY;
@@ -86,45 +87,45 @@ fn main() {
     println!("jpeg-decoder RGB                   {t:8.1}");
     let (t, r) = best_of(runs, || decode::jpeg_decoder_scaled(&jpeg, Some(1024)).unwrap());
     println!("jpeg-decoder DCT-scaled ({}×{})    {t:8.1}", r.width, r.height);
-    for path in
-        [JpegPath::Auto, JpegPath::ZuneYcc, JpegPath::ZuneRgb, JpegPath::ZuneLumaPlusScaled, JpegPath::JpegDecoderRgb]
-    {
+    let (t, _) = best_of(runs, || {
+        let mut rows = 0usize;
+        preflight::pixels::jpeg::decode(&jpeg, u64::MAX, 1024, &mut |_| rows += 1).unwrap()
+    });
+    println!("preflight decoder (rows dropped)   {t:8.1}");
+    for path in [
+        JpegPath::Auto,
+        JpegPath::Preflight,
+        JpegPath::ZuneYcc,
+        JpegPath::ZuneRgb,
+        JpegPath::ZuneLumaPlusScaled,
+        JpegPath::JpegDecoderRgb,
+    ] {
         let o = DecodeOptions { jpeg: path, ..Default::default() };
         let (t, _) = best_of(runs, || decode::decode(&jpeg, &o).unwrap());
         println!("decode() {path:<28?}{t:8.1}");
     }
     let d = decode::decode(&jpeg, &DecodeOptions::default()).unwrap();
-    println!(
-        "buffers kept: luma {:.1} MB, preview {}×{} {:.2} MB",
-        d.luma.byte_len() as f64 / 1e6,
-        d.preview.width,
-        d.preview.height,
-        d.preview.byte_len() as f64 / 1e6
-    );
     let (t_exp, _) = best_of(runs, || exposure::measure(&d.preview, &ClipThresholds::default()));
     println!("exposure (preview)                 {t_exp:8.1}");
-    let (t_sharp, s) = best_of(runs, || sharpness::measure(&d.luma, &SharpnessOptions::default()));
-    println!("sharpness ({}×{} tiles)            {t_sharp:8.1}", s.grid.cols, s.grid.rows);
-    let (t_ent, _) = best_of(runs, || stats::entropy(&d.luma));
-    println!("entropy (full luma)                {t_ent:8.1}");
     let (t_grey, _) = best_of(runs, || stats::grayscale(&d.preview));
     println!("grayscale (preview)                {t_grey:8.1}");
-    let (t_noise, _) = best_of(runs, || stats::noise(&d.luma, 128));
-    println!("noise (full luma)                  {t_noise:8.1}");
-    let (t_up, u) = best_of(runs, || stats::upsampling(&d.luma, 128));
-    println!("upsampling (full luma)             {t_up:8.1}   hf_ratio {:.2}", u.hf_ratio);
-    let measures = t_exp + t_sharp + t_ent + t_grey + t_noise + t_up;
-    println!("all measures                       {measures:8.1}");
-    let (t_all, _) = best_of(runs, || {
-        let d = decode::decode(&jpeg, &DecodeOptions::default()).unwrap();
+    let (t_pass, sums) = best_of(runs, || pass::measure_raster(&d.luma, 128));
+    println!("luma pass, all sums ({}×{} tiles)  {t_pass:8.1}", sums.cols, sums.rows);
+    let (t, _) = best_of(runs, || {
         (
-            exposure::measure(&d.preview, &ClipThresholds::default()),
-            sharpness::measure(&d.luma, &SharpnessOptions::default()),
-            stats::entropy(&d.luma),
-            stats::grayscale(&d.preview),
-            stats::noise(&d.luma, 128),
-            stats::upsampling(&d.luma, 128),
+            sharpness::from_sums(&sums, &SharpnessOptions::default()),
+            stats::noise_from_sums(&sums),
+            stats::upsampling_from_sums(&sums),
+            stats::entropy_of_histogram(&sums.histogram),
         )
     });
-    println!("decode + all measures (default)    {t_all:8.1}");
+    println!("measures from sums                 {t:8.2}");
+    let all =
+        Needs { exposure: true, sharpness: true, information: true, noise: true, upsampling: true, fingerprint: false };
+    for path in [JpegPath::Auto, JpegPath::ZuneYcc] {
+        let o = DecodeOptions { jpeg: path, ..Default::default() };
+        let (t, _) = best_of(runs, || analyze(&jpeg, all, &o).unwrap());
+        let how = if path == JpegPath::Auto { "streamed" } else { "ZuneYcc + pass" };
+        println!("analyze() every measure, {how:<16}{t:8.1}");
+    }
 }

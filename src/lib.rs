@@ -17,6 +17,7 @@
 //! [`check`] runs the whole pipeline for one file. The browser door is `wasm.rs`; the CLI door is
 //! `src/bin/preflight.rs`. Neither adds logic of its own.
 
+pub mod batch;
 pub mod brief;
 pub mod checks;
 pub mod csv;
@@ -187,6 +188,7 @@ pub fn check_with_decoded(
             report.plates = detectors::Detections::report_boxes(&found.plates);
             report.metadata = metadata;
             report.pixels = analysis.as_ref().map(|a| a.summary());
+            report.fingerprint = analysis.as_ref().and_then(|a| a.fingerprint.clone());
         }
         Err(e) => {
             report.findings.push(Finding::new(

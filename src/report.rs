@@ -86,6 +86,10 @@ pub struct Report {
     /// Licence plates found, as `faces` (brief block `plates`).
     #[serde(default)]
     pub plates: Option<Vec<ObjectBox>>,
+    /// What the batch checks (duplicates, series) need of this file's pixels; only present when
+    /// the brief has such rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<crate::batch::Fingerprint>,
     /// Worst first (error, fail, warn, pass); within a verdict in check order.
     pub findings: Vec<Finding>,
     pub verdict: Verdict,
@@ -106,6 +110,7 @@ impl Report {
             pixels: None,
             faces: None,
             plates: None,
+            fingerprint: None,
             findings: Vec::new(),
             verdict: Verdict::Pass,
         }
@@ -172,6 +177,7 @@ mod tests {
             pixels: None,
             faces: None,
             plates: None,
+            fingerprint: None,
             findings: vec![
                 Finding::new("a", Verdict::Pass, None, None, "ok"),
                 Finding::new("b", Verdict::Fail, None, None, "bad"),

@@ -230,3 +230,88 @@ fn every_jpeg_path_agrees() {
         e.iter().map(|e| e.p50).collect::<Vec<_>>()
     );
 }
+
+/// preflight's own JPEG decoder against zune-jpeg (an independent, libjpeg-turbo-compatible
+/// decoder) on every corpus JPEG and raw preview it handles: the same luma within IDCT rounding,
+/// the same preview colour within the error of 1/8-scale chroma.
+#[test]
+fn own_jpeg_decoder_agrees_with_zune_on_the_corpus() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    let mut handled = 0;
+    let mut not_handled = Vec::new();
+    for dir in ["metadata", "faces", "plates", "pixels", "negatives"] {
+        let Ok(entries) = std::fs::read_dir(root.join(dir)) else { continue };
+        for e in entries.flatten() {
+            let bytes = std::fs::read(e.path()).unwrap();
+            let Some((jpeg, _)) = decode::jpeg_stream(&bytes) else { continue };
+            let name = e.file_name().to_string_lossy().into_owned();
+            let opts = |jpeg| DecodeOptions { jpeg, ..Default::default() };
+            let ours = match decode::decode(jpeg, &opts(decode::JpegPath::Preflight)) {
+                Ok(d) => d,
+                Err(decode::DecodeError::Unsupported(why)) => {
+                    not_handled.push(format!("{name}: {why}"));
+                    continue;
+                }
+                Err(err) => {
+                    // Damaged files are refused. zune-jpeg conceals errors (fills with grey), so the
+                    // second opinion is jpeg-decoder, which refuses damaged entropy data too; both
+                    // conceal a cut-off end.
+                    let other_refuses = decode::decode(jpeg, &opts(decode::JpegPath::JpegDecoderRgb)).is_err();
+                    assert!(other_refuses || err.to_string().contains("cut off"), "{name}: {err}");
+                    println!("{name}: refused: {err}");
+                    continue;
+                }
+            };
+            // zune's own Y (no RGB round trip), and a preview from its full RGB decode.
+            let (Ok(zune), Ok(zune_rgb)) = (
+                decode::decode(jpeg, &opts(decode::JpegPath::ZuneLumaPlusScaled)),
+                decode::decode(jpeg, &opts(decode::JpegPath::ZuneRgb)),
+            ) else {
+                println!("{name}: zune refuses it, preflight decodes it");
+                continue;
+            };
+            handled += 1;
+            let (a, b) = (u8s(&ours.luma), u8s(&zune.luma));
+            assert_eq!(a.len(), b.len(), "{name}");
+            let diffs: Vec<i32> = a.iter().zip(b).map(|(&x, &y)| (x as i32 - y as i32).abs()).collect();
+            let mean = diffs.iter().sum::<i32>() as f64 / diffs.len() as f64;
+            let max = *diffs.iter().max().unwrap();
+            assert!(mean < 0.1 && max <= 2, "{name}: luma differs by {mean:.3} on average, {max} at most");
+            let zp = &zune_rgb.preview;
+            assert_eq!(
+                (ours.preview.width, ours.preview.height, ours.preview.channels),
+                (zp.width, zp.height, zp.channels)
+            );
+            let (p, q) = (u8s(&ours.preview), u8s(zp));
+            let pd = p.iter().zip(q).map(|(&x, &y)| (x as i32 - y as i32).abs()).sum::<i32>() as f64 / p.len() as f64;
+            let (eo, ez) =
+                (exposure::measure(&ours.preview, &Default::default()), exposure::measure(zp, &Default::default()));
+            println!(
+                "{name} {}×{}: luma Δ mean {mean:.3} max {max}, preview Δ {pd:.2}; blown {:.2}/{:.2} R {:.2}/{:.2} crushed {:.2}/{:.2} p50 {:.3}/{:.3}",
+                ours.width,
+                ours.height,
+                eo.any_blown_pct,
+                ez.any_blown_pct,
+                eo.red.blown_pct,
+                ez.red.blown_pct,
+                eo.all_crushed_pct,
+                ez.all_crushed_pct,
+                eo.p50,
+                ez.p50
+            );
+        }
+    }
+    println!("handled {handled}; left to zune: {not_handled:#?}");
+    assert!(handled >= 40, "only {handled} corpus JPEGs decoded by preflight's decoder");
+}
+
+/// JPEGs only a whole-image decoder reads (here a progressive one) are bounded by their own,
+/// lower pixel limit, checked from the header, with a reason that names the kind of file.
+#[test]
+fn progressive_jpegs_are_bounded_before_decoding() {
+    let bytes = corpus("faces/facerec__obama_and_biden.jpg");
+    assert!(decode::decode(&bytes, &DecodeOptions::default()).is_ok());
+    let small = DecodeOptions { max_whole_image_jpeg_pixels: 10_000, ..Default::default() };
+    let e = decode::decode(&bytes, &small).unwrap_err().to_string();
+    assert!(e.contains("progressive") && e.contains("MP"), "{e}");
+}

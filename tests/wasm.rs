@@ -166,3 +166,48 @@ fn a_thumbnail_comparison_needs_the_build_with_decoders() {
     let brief = r#"{ "preflight_brief": 1, "name": "p", "checks": { "privacy": { "forbid": ["owner"] } } }"#;
     assert!(!Engine::new(brief).unwrap().needs_pixels());
 }
+
+/// The simd128 kernels (inverse DCT, luma-pass row sums) give exactly what the portable
+/// reference code gives.
+#[wasm_bindgen_test]
+fn simd_kernels_equal_the_portable_reference() {
+    use preflight::pixels::jpeg::idct::{idct_portable, idct8x8};
+    use preflight::pixels::pass::{half_lap2_scalar, kernels, row_sums_scalar};
+    let mut seed = 7u32;
+    let mut rnd = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        seed
+    };
+    for trial in 0..2000 {
+        let mut coef = [0i32; 64];
+        for (k, c) in coef.iter_mut().enumerate().take(1 + trial % 64) {
+            // Include huge (hostile) values: arithmetic must wrap the same way.
+            let range = if trial % 97 == 0 { 1 << 20 } else { 2048 / (1 + k as u32) };
+            *c = (rnd() % (2 * range)) as i32 - range as i32;
+        }
+        let (mut a, mut b) = ([0u8; 64], [0u8; 64]);
+        idct8x8(&coef, 63, &mut a, 8);
+        idct_portable(&coef, &mut b, 8);
+        assert_eq!(a, b, "trial {trial}");
+        // Only the first 10 zigzag coefficients: the low-frequency path.
+        let mut low = [0i32; 64];
+        for &z in &preflight::pixels::jpeg::huffman::DEZIGZAG[..10] {
+            low[z as usize] = coef[z as usize];
+        }
+        idct8x8(&low, 9, &mut a, 8);
+        idct_portable(&low, &mut b, 8);
+        assert_eq!(a, b, "trial {trial}, low");
+    }
+    let w = 1100;
+    let rows: Vec<u8> = (0..3 * w).map(|_| rnd() as u8).collect();
+    let (u, m, d) = (&rows[..w], &rows[w..2 * w], &rows[2 * w..]);
+    for (x0, x1) in [(1, 1025), (1, 9), (3, 4), (7, 300), (500, 1099)] {
+        assert_eq!(kernels::row_sums_u8(u, m, d, x0, x1), row_sums_scalar(u, m, d, x0, x1), "{x0}..{x1}");
+        let h: Vec<u16> = rows.iter().map(|&x| x as u16 * 4).collect();
+        let (hu, hm, hd) = (&h[..w], &h[w..2 * w], &h[2 * w..]);
+        let x1 = x1.min(x0 + 512);
+        assert_eq!(kernels::half_lap2_u16(hu, hm, hd, x0, x1), half_lap2_scalar(hu, hm, hd, x0, x1), "{x0}..{x1}");
+    }
+}

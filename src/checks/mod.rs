@@ -153,6 +153,9 @@ pub struct Rules {
     pub faces: Option<faces::FacesRule>,
     pub plates: Option<plates::PlatesRule>,
     pub privacy: Option<privacy::PrivacyRule>,
+    /// Batch-level rules (`duplicates`, `series`): run over all files together, see
+    /// [`crate::batch`].
+    pub batch: crate::batch::BatchRules,
 }
 
 impl Rules {
@@ -182,6 +185,10 @@ impl Rules {
             faces: block(checks, "faces", faces::parse),
             plates: block(checks, "plates", plates::parse),
             privacy: block(checks, "privacy", privacy::parse),
+            batch: crate::batch::BatchRules {
+                duplicates: block(checks, "duplicates", crate::batch::duplicates::parse),
+                series: block(checks, "series", crate::batch::series::parse),
+            },
         }
     }
 
@@ -198,6 +205,7 @@ impl Rules {
             information: self.information.is_some(),
             noise: self.noise.is_some(),
             upsampling: self.upsampling.is_some(),
+            fingerprint: self.batch.need_fingerprint(),
         }
     }
 }
@@ -469,6 +477,7 @@ pub(crate) mod test_support {
                 }),
                 noise: Some(Noise { sigma_global: 2.0, sigma_flat: 1.5 }),
                 upsampling: Some(Upsampling { hf_ratio: 0.5, likely_upsampled: false }),
+                fingerprint: None,
             })
         }
 

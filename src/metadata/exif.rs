@@ -143,6 +143,7 @@ fn read_main(reader: &mut Reader<'_>, tiff: &Tiff, entries: &[Entry], out: &mut 
         other => other,
     };
     set(&mut out.iso, iso);
+    set(&mut out.white_balance, uint(reader, 0xA403).filter(|&v| v <= 1).map(|v| v as u16));
 
     if let Some(o) = uint(reader, 0x0112) {
         if (1..=8).contains(&o) {
@@ -427,6 +428,7 @@ mod tests {
                     (0x9003, 2, 20, b"2008:05:30 15:56:01\0".to_vec()),
                     (0x9291, 2, 3, b"25\0".to_vec()),
                     (0xA434, 2, 5, b"    \0".to_vec()),
+                    (0xA403, 3, 1, vec![0, 1]),
                 ],
                 vec![
                     (0x0001, 2, 2, b"S\0".to_vec()),
@@ -445,6 +447,7 @@ mod tests {
         assert_eq!(m.exposure_time_s, Some(1.0 / 160.0));
         assert_eq!(m.f_number, Some(7.1));
         assert_eq!(m.iso, Some(100));
+        assert_eq!(m.white_balance, Some(1));
         assert_eq!(m.datetime_original.as_deref(), Some("2008-05-30T15:56:01.25"));
         assert_eq!(m.lens_model, None, "blank strings are absent");
         let g = m.gps.unwrap();

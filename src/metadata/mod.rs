@@ -48,6 +48,8 @@ pub struct Metadata {
     pub f_number: Option<f64>,
     pub exposure_time_s: Option<f64>,
     pub iso: Option<u32>,
+    /// EXIF WhiteBalance: 0 = auto, 1 = manual (what a series must keep constant).
+    pub white_balance: Option<u16>,
     /// EXIF Orientation 1–8 (1 = as stored; 6 = rotate 90° clockwise to display).
     pub orientation: Option<u16>,
     pub software: Option<String>,

@@ -2,16 +2,18 @@
 //! keep what the report and the preview overlays show.
 //!
 //! # Allocations
-//! The decoded image (full-resolution luma, 1 byte per pixel for 8-bit sources, plus a preview of
-//! at most 1024 px on its longer side) lives only inside [`analyze`]; what it returns is small:
+//! A streamed JPEG never exists at full size (see [`analyze`]); other files' decoded image lives
+//! only inside [`analyze`]. What it returns is small:
 //! the measures, the sharpness tile grid (~1500 tiles at 24 MP) and a one-byte-per-pixel clipping
 //! mask of the preview (≤ 1 MB).
 
 use serde::Serialize;
 
-use super::decode::{DecodeError, DecodeOptions, Origin, decode};
+use super::decode::{self, DecodeError, DecodeOptions, JpegPath, Origin, decode};
 use super::exposure::{self, ClipThresholds, Exposure};
-use super::raster::{Raster, Samples, downscale_box};
+use super::jpeg::{self, Fallback};
+use super::pass::{LumaPass, LumaSums, measure_raster};
+use super::raster::{Raster, Samples, downscale_box, luma8};
 use super::sharpness::{self, Sharpness, SharpnessOptions};
 use super::stats::{self, Grayscale, Noise, Upsampling};
 
@@ -23,11 +25,18 @@ pub struct Needs {
     pub information: bool,
     pub noise: bool,
     pub upsampling: bool,
+    /// The batch checks' fingerprint (pixel hash, perceptual hash, thumbnail, checkerboard).
+    pub fingerprint: bool,
 }
 
 impl Needs {
     pub fn any(&self) -> bool {
-        self.exposure || self.sharpness || self.information || self.noise || self.upsampling
+        self.exposure || self.luma()
+    }
+
+    /// Any measure that reads the full-resolution luma.
+    pub fn luma(&self) -> bool {
+        self.sharpness || self.information || self.noise || self.upsampling || self.fingerprint
     }
 }
 
@@ -88,12 +97,40 @@ pub struct PixelAnalysis {
     pub grayscale: Option<Grayscale>,
     pub noise: Option<Noise>,
     pub upsampling: Option<Upsampling>,
+    pub fingerprint: Option<crate::batch::Fingerprint>,
 }
 
 /// Decodes `bytes` and runs the measures in `needs`.
+///
+/// JPEGs (and a raw file's embedded JPEG preview) that preflight's own decoder handles are
+/// streamed: luma rows go straight from the inverse DCT into the [`pass`](super::pass), so no
+/// full-size buffer exists. Other files are decoded whole, then measured the same way.
 pub fn analyze(bytes: &[u8], needs: Needs, opts: &DecodeOptions) -> Result<PixelAnalysis, DecodeError> {
+    let tile = SharpnessOptions::default().tile;
+    if opts.jpeg == JpegPath::Auto
+        && let Some((jpeg_bytes, origin)) = decode::jpeg_stream(bytes)
+    {
+        let frame =
+            decode::jpeg_frame(jpeg_bytes).ok_or_else(|| DecodeError::Corrupt("JPEG without a frame header".into()))?;
+        decode::check_limit(frame.width, frame.height, opts.max_pixels)?;
+        let mut pass = needs.luma().then(|| LumaPass::<u8>::new(frame.width, frame.height, 255, tile));
+        let mut on_row = |row: &[u8]| {
+            if let Some(p) = pass.as_mut() {
+                p.push_row(row)
+            }
+        };
+        match jpeg::decode(jpeg_bytes, opts.max_pixels, opts.preview_max_side, &mut on_row) {
+            Ok(s) => {
+                let sums = pass.map(LumaPass::finish);
+                return Ok(measure(sums.as_ref(), &s.preview, s.width, s.height, origin, 8, s.channels, needs));
+            }
+            Err(Fallback::Error(e)) => return Err(e),
+            Err(Fallback::NotHandled(_)) => {} // the general decoder below
+        }
+    }
     let d = decode(bytes, opts)?;
-    Ok(measure(&d.luma, &d.preview, d.origin, d.source_bit_depth, d.source_channels, needs))
+    let sums = needs.luma().then(|| measure_raster(&d.luma, tile));
+    Ok(measure(sums.as_ref(), &d.preview, d.width, d.height, d.origin, d.source_bit_depth, d.source_channels, needs))
 }
 
 /// Runs the measures on pixels someone else decoded: 8-bit RGBA, row-major (what a browser's
@@ -101,7 +138,7 @@ pub fn analyze(bytes: &[u8], needs: Needs, opts: &DecodeOptions) -> Result<Pixel
 /// Safari). Alpha is ignored. The pixel limit is checked before anything is allocated.
 ///
 /// # Allocations
-/// A full-resolution luma copy (1 byte per pixel) and the preview.
+/// An RGB copy (3 bytes per pixel) for the preview, the preview, one luma row.
 pub fn analyze_rgba(
     rgba: &[u8],
     width: u32,
@@ -109,12 +146,7 @@ pub fn analyze_rgba(
     needs: Needs,
     opts: &DecodeOptions,
 ) -> Result<PixelAnalysis, DecodeError> {
-    if width == 0 || height == 0 {
-        return Err(DecodeError::Corrupt(format!("zero image size {width}×{height}")));
-    }
-    if width as u64 * height as u64 > opts.max_pixels {
-        return Err(DecodeError::TooLarge { width, height, max_pixels: opts.max_pixels });
-    }
+    decode::check_limit(width, height, opts.max_pixels)?;
     let n = width as usize * height as usize;
     if rgba.len() != n * 4 {
         return Err(DecodeError::Corrupt(format!("{} bytes of RGBA for {width}×{height}", rgba.len())));
@@ -122,17 +154,27 @@ pub fn analyze_rgba(
     let rgb: Vec<u8> = rgba.chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]).collect();
     let full = Raster::new_u8(width, height, 3, rgb);
     let preview = downscale_box(&full, opts.preview_max_side);
-    let luma = full.to_luma();
     drop(full);
-    let mut a = measure(&luma, &preview, Origin::Image, 8, 3, needs);
+    let sums = needs.luma().then(|| {
+        let mut pass = LumaPass::<u8>::new(width, height, 255, SharpnessOptions::default().tile);
+        for row in rgba.chunks_exact(4 * width as usize) {
+            let luma: Vec<u8> = row.chunks_exact(4).map(|p| luma8(p[0], p[1], p[2])).collect();
+            pass.push_row(&luma);
+        }
+        pass.finish()
+    });
+    let mut a = measure(sums.as_ref(), &preview, width, height, Origin::Image, 8, 3, needs);
     a.decoded_by = Decoder::Browser;
     Ok(a)
 }
 
-/// The measures themselves, on a full-resolution luma and a preview.
+/// The measures themselves, from the pass's sums (full resolution) and the preview.
+#[allow(clippy::too_many_arguments)]
 fn measure(
-    luma: &Raster,
+    sums: Option<&LumaSums>,
     preview: &Raster,
+    width: u32,
+    height: u32,
     origin: Origin,
     bit_depth: u8,
     channels: u8,
@@ -144,21 +186,33 @@ fn measure(
     } else {
         (None, None)
     };
-    let tile = SharpnessOptions::default().tile;
+    let with = |on: bool| sums.filter(|_| on);
     PixelAnalysis {
         origin,
         decoded_by: Decoder::Preflight,
-        width: luma.width,
-        height: luma.height,
+        width,
+        height,
         bit_depth,
         channels,
         exposure,
         clip_mask,
-        sharpness: needs.sharpness.then(|| sharpness::measure(luma, &SharpnessOptions::default())),
-        entropy_bits: needs.information.then(|| stats::entropy(luma)),
+        sharpness: with(needs.sharpness).map(|s| sharpness::from_sums(s, &SharpnessOptions::default())),
+        entropy_bits: with(needs.information).map(|s| stats::entropy_of_histogram(&s.histogram)),
         grayscale: needs.information.then(|| stats::grayscale(preview)),
-        noise: needs.noise.then(|| stats::noise(luma, tile)),
-        upsampling: needs.upsampling.then(|| stats::upsampling(luma, tile)),
+        noise: with(needs.noise).map(stats::noise_from_sums),
+        upsampling: with(needs.upsampling).map(stats::upsampling_from_sums),
+        fingerprint: with(needs.fingerprint).map(|s| {
+            // Luma hash, then the preview's colour: same pixels ⇔ same hash.
+            let colour = match &preview.samples {
+                Samples::U8(v) => v
+                    .chunks(8)
+                    .fold(s.hash, |h, c| super::pass::hash_word(h, c.iter().fold(0, |w, &b| w << 8 | b as u64))),
+                Samples::U16(v) => v
+                    .chunks(4)
+                    .fold(s.hash, |h, c| super::pass::hash_word(h, c.iter().fold(0, |w, &b| w << 16 | b as u64))),
+            };
+            crate::batch::fingerprint(colour, preview)
+        }),
     }
 }
 

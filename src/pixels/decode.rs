@@ -11,22 +11,21 @@
 //! dim instead of turning "white".
 //!
 //! # Allocations
-//! - JPEG, [`JpegPath::ZuneYcc`] (default up to [`YCC_MAX_PIXELS`]): one YCbCr buffer (3 B/px)
-//!   during decode, compacted in place into the luma plane (1 B/px, the tail released) and the
-//!   preview. Peak ≈ 3 B/px + preview + zune's per-MCU-row state (baseline).
-//!
-//! Measured wasm peak (`node scripts/bench-pixels.mjs`: the worker's `memory.buffer` after
-//! `Engine.check` with every pixel measure, file bytes included): 24 MP 80.5 MB, 45 MP 147 MB
-//! (YCbCr path), 100 MP 137 MB (luma + DCT-scaled path) — under the 256 MB budget. Progressive
-//! JPEGs keep all coefficients in zune-jpeg (≈ 2 B per sample): not bounded this way yet.
-//! - JPEG, [`JpegPath::ZuneRgb`]: one RGB buffer (3 B/px) during decode, then the luma
-//!   plane (1 B/px) and the preview; the RGB buffer is freed before returning. Peak ≈ 4 B/px.
-//! - JPEG, [`JpegPath::ZuneLumaPlusScaled`]: luma plane (1 B/px) + a 1/8-scaled RGB decode.
-//!   Peak ≈ 1 B/px + decoder state, at the cost of a second entropy decode.
+//! - JPEG, default: preflight's own decoder ([`super::jpeg`]) for baseline YCbCr/grey files —
+//!   rows of luma streamed, chroma summed into the preview's cells. [`decode`] collects the luma
+//!   plane (1 B/px); [`super::analysis::analyze`] does not even do that (a few rows plus the
+//!   preview whatever the size).
+//! - JPEGs it leaves to zune-jpeg (progressive, CMYK, RGB-coded, …) are decoded whole: up to
+//!   [`YCC_MAX_PIXELS`] to YCbCr (3 B/px, compacted in place into the luma plane), above it luma +
+//!   a DCT-scaled second decode; zune keeps every coefficient of a progressive file (≈ 2 B per
+//!   sample), so these are refused above [`DecodeOptions::max_whole_image_jpeg_pixels`].
 //! - PNG/TIFF/WebP: the decoder's own full buffer (channels × bytes per sample per px), then luma
 //!   and preview.
 //! - DNG/raw: nothing beyond the JPEG path for the chosen preview (the IFD scan allocates a small
 //!   list of candidates).
+//!
+//! Measured wasm peak (`npm run bench:pixels`: the worker's `memory.buffer` after `Engine.check`
+//! with every pixel measure, file bytes included): see the README's speed table.
 
 use std::io::Cursor;
 
@@ -66,11 +65,15 @@ pub enum Origin {
 /// that bench).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum JpegPath {
-    /// The fastest bounded path: [`JpegPath::ZuneYcc`] up to [`YCC_MAX_PIXELS`], above it
-    /// [`JpegPath::ZuneLumaPlusScaled`] (a quarter of the memory); grey JPEGs decode luma only;
-    /// CMYK / RGB-coded JPEGs take [`JpegPath::ZuneRgb`].
+    /// [`JpegPath::Preflight`] for the JPEGs it handles (baseline YCbCr or grey); otherwise
+    /// [`JpegPath::ZuneYcc`] up to [`YCC_MAX_PIXELS`], above it [`JpegPath::ZuneLumaPlusScaled`]
+    /// (a quarter of the memory); grey JPEGs decode luma only; CMYK / RGB-coded JPEGs take
+    /// [`JpegPath::ZuneRgb`].
     #[default]
     Auto,
+    /// preflight's own baseline decoder ([`super::jpeg`]): full-resolution Y, chroma at 1/8 (DC
+    /// means) for the preview. An `Unsupported` error for the JPEGs it leaves to others.
+    Preflight,
     /// zune-jpeg decode to interleaved YCbCr (no colour conversion), then one pass that
     /// compacts Y in place into the luma plane and box-averages Y, Cb, Cr into the preview,
     /// converted to RGB at preview size. One entropy decode; luma is the file's own Y.
@@ -88,6 +91,10 @@ pub enum JpegPath {
 pub struct DecodeOptions {
     /// Refuse images with more pixels than this (checked from the header, before allocating).
     pub max_pixels: u64,
+    /// Refuse JPEGs that only a whole-image decoder can read (progressive, CMYK, …) above this
+    /// many pixels: such a decoder holds every DCT coefficient (≈ 6 bytes per pixel for colour)
+    /// plus its output, which above ~24 MP no longer fits the 256 MB wasm budget.
+    pub max_whole_image_jpeg_pixels: u64,
     /// Longest side of the preview raster (box-downscaled by an integer factor, so it may be
     /// smaller).
     pub preview_max_side: u32,
@@ -96,7 +103,12 @@ pub struct DecodeOptions {
 
 impl Default for DecodeOptions {
     fn default() -> Self {
-        DecodeOptions { max_pixels: 120_000_000, preview_max_side: 1024, jpeg: JpegPath::default() }
+        DecodeOptions {
+            max_pixels: 120_000_000,
+            max_whole_image_jpeg_pixels: 24_000_000,
+            preview_max_side: 1024,
+            jpeg: JpegPath::default(),
+        }
     }
 }
 
@@ -166,7 +178,8 @@ pub fn sniff(bytes: &[u8]) -> Option<ImageFormat> {
     }
 }
 
-fn check_limit(width: u32, height: u32, max_pixels: u64) -> Result<(), DecodeError> {
+/// Refuses a zero or over-the-limit size (from a header, before anything is allocated).
+pub fn check_limit(width: u32, height: u32, max_pixels: u64) -> Result<(), DecodeError> {
     if width == 0 || height == 0 {
         return Err(DecodeError::Corrupt(format!("zero image size {width}×{height}")));
     }
@@ -265,6 +278,38 @@ fn decode_jpeg(bytes: &[u8], opts: &DecodeOptions, origin: Origin) -> Result<Dec
     }
     let channels = frame.components.min(4);
     let px = frame.width as u64 * frame.height as u64;
+    if matches!(opts.jpeg, JpegPath::Auto | JpegPath::Preflight) {
+        let mut luma = Vec::with_capacity(px as usize);
+        let mut on_row = |row: &[u8]| luma.extend_from_slice(row);
+        match super::jpeg::decode(bytes, opts.max_pixels, opts.preview_max_side, &mut on_row) {
+            Ok(s) => {
+                return Ok(Decoded {
+                    format: ImageFormat::Jpeg,
+                    origin,
+                    width: s.width,
+                    height: s.height,
+                    source_channels: s.channels,
+                    source_bit_depth: 8,
+                    luma: Raster::new_u8(s.width, s.height, 1, luma),
+                    preview: s.preview,
+                });
+            }
+            Err(super::jpeg::Fallback::Error(e)) => return Err(e),
+            Err(super::jpeg::Fallback::NotHandled(why)) if opts.jpeg == JpegPath::Preflight => {
+                return Err(DecodeError::Unsupported(why.into()));
+            }
+            Err(super::jpeg::Fallback::NotHandled(why)) => {
+                if px > opts.max_whole_image_jpeg_pixels {
+                    return Err(DecodeError::Unsupported(format!(
+                        "{why} JPEG of {:.1} MP: pixel checks decode such files whole, which is bounded to \
+                         {:.0} MP to stay within memory",
+                        px as f64 / 1e6,
+                        opts.max_whole_image_jpeg_pixels as f64 / 1e6
+                    )));
+                }
+            }
+        }
+    }
     let path = match opts.jpeg {
         JpegPath::Auto if frame.components == 1 => return decode_jpeg_grey(bytes, frame, opts, origin),
         JpegPath::Auto if frame.components != 3 => JpegPath::ZuneRgb,
@@ -273,7 +318,7 @@ fn decode_jpeg(bytes: &[u8], opts: &DecodeOptions, origin: Origin) -> Result<Dec
         p => p,
     };
     match path {
-        JpegPath::Auto => unreachable!("resolved above"),
+        JpegPath::Auto | JpegPath::Preflight => unreachable!("resolved above"),
         JpegPath::ZuneYcc => {
             let (w, h) = (frame.width as usize, frame.height as usize);
             let Some(ycc) = jpeg_zune_ycc(bytes)? else {
@@ -527,12 +572,30 @@ fn decode_tiff(bytes: &[u8], opts: &DecodeOptions) -> Result<Decoded, DecodeErro
     }
 }
 
+/// The JPEG stream whose pixels [`decode`] would analyse, if it is one: the file itself, or a
+/// raw container's largest embedded JPEG preview.
+pub fn jpeg_stream(bytes: &[u8]) -> Option<(&[u8], Origin)> {
+    match sniff(bytes)? {
+        ImageFormat::Jpeg => Some((bytes, Origin::Image)),
+        ImageFormat::Tiff => {
+            let scan = scan_tiff(bytes);
+            if !scan.is_raw_container {
+                return None;
+            }
+            let best = largest_preview(&scan)?;
+            let jpeg = &bytes[best.offset as usize..(best.offset + best.length) as usize];
+            Some((jpeg, Origin::EmbeddedPreview { offset: best.offset, length: best.length }))
+        }
+        _ => None,
+    }
+}
+
+fn largest_preview(scan: &TiffScan) -> Option<&EmbeddedJpeg> {
+    scan.previews.iter().max_by_key(|p| p.frame.width as u64 * p.frame.height as u64)
+}
+
 fn decode_preview(bytes: &[u8], scan: &TiffScan, opts: &DecodeOptions) -> Result<Decoded, DecodeError> {
-    let best = scan
-        .previews
-        .iter()
-        .max_by_key(|p| p.frame.width as u64 * p.frame.height as u64)
-        .ok_or(DecodeError::NoPreview)?;
+    let best = largest_preview(scan).ok_or(DecodeError::NoPreview)?;
     let jpeg = &bytes[best.offset as usize..(best.offset + best.length) as usize];
     let mut d = decode_jpeg(jpeg, opts, Origin::EmbeddedPreview { offset: best.offset, length: best.length })?;
     d.format = ImageFormat::Tiff;

@@ -78,9 +78,15 @@ impl Raster {
     }
 }
 
-/// BT.601 luma of interleaved 8-bit RGB, `(77 R + 150 G + 29 B + 128) >> 8`.
+/// BT.601 luma of one 8-bit RGB pixel, `(77 R + 150 G + 29 B + 128) >> 8`.
+#[inline]
+pub fn luma8(r: u8, g: u8, b: u8) -> u8 {
+    ((77 * r as u32 + 150 * g as u32 + 29 * b as u32 + 128) >> 8) as u8
+}
+
+/// BT.601 luma of interleaved 8-bit RGB ([`luma8`] per pixel).
 pub fn rgb8_to_luma(rgb: &[u8]) -> Vec<u8> {
-    rgb.chunks_exact(3).map(|p| ((77 * p[0] as u32 + 150 * p[1] as u32 + 29 * p[2] as u32 + 128) >> 8) as u8).collect()
+    rgb.chunks_exact(3).map(|p| luma8(p[0], p[1], p[2])).collect()
 }
 
 /// Integer downscale factor so that the longest side fits in `max_side` (at least 1).

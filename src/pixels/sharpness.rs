@@ -6,16 +6,16 @@
 //! - directional energies (dx², dy², both diagonals) for a motion-blur vs defocus hint.
 //!
 //! All values are in 8-bit units (16-bit sources are scaled by `(255 / max_value)²`), so one
-//! threshold works for both. The pass is one sweep over the rows with 3-row windows, integer
-//! arithmetic, and inner loops over equal-length slices that LLVM vectorises (SSE/AVX natively,
-//! simd128 in wasm). Border pixels (1 px) are skipped; the right/bottom remainder smaller than a
-//! tile joins no tile.
+//! threshold works for both. The sums come from the shared streaming [`pass`](super::pass) over
+//! the luma rows (tile geometry documented there); this file turns them into the measures.
 //!
 //! # Allocations
-//! One accumulator per tile column (reused per tile row) and the output grid (one `Tile` per
-//! tile; ~1500 tiles at 24 MP with 128 px tiles). No copy of the image.
+//! The output grid (one `Tile` per tile; ~1500 tiles at 24 MP with 128 px tiles).
 
-use super::raster::{Raster, Samples};
+use super::pass::LumaSums;
+use super::raster::Raster;
+#[cfg(test)]
+use super::raster::Samples;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SharpnessOptions {
@@ -83,110 +83,43 @@ pub struct Sharpness {
     pub blur_hint: BlurHint,
 }
 
-/// Sums over a run of pixels of one row: [lap, lap², dx², dy², d1², d2², pix, pix²].
-type RowSums = [i64; 8];
-
-macro_rules! row_sums {
-    ($name:ident, $t:ty, $acc:ty) => {
-        /// Sums for pixels `x0..x1` of `mid` (1 ≤ x0, x1 ≤ width − 1).
-        #[inline]
-        fn $name(up: &[$t], mid: &[$t], dn: &[$t], x0: usize, x1: usize) -> RowSums {
-            let n = x1 - x0;
-            let (c, l, r) = (&mid[x0..x1], &mid[x0 - 1..x1 - 1], &mid[x0 + 1..x1 + 1]);
-            let (u, d, dl, dr) = (&up[x0..x1], &dn[x0..x1], &dn[x0 - 1..x1 - 1], &dn[x0 + 1..x1 + 1]);
-            let (c, l, r, u, d, dl, dr) = (&c[..n], &l[..n], &r[..n], &u[..n], &d[..n], &dl[..n], &dr[..n]);
-            let mut s: [$acc; 8] = [0; 8];
-            for i in 0..n {
-                let cc = c[i] as $acc;
-                let lap = 4 * cc - l[i] as $acc - r[i] as $acc - u[i] as $acc - d[i] as $acc;
-                let dx = r[i] as $acc - cc;
-                let dy = d[i] as $acc - cc;
-                let d1 = dr[i] as $acc - cc;
-                let d2 = dl[i] as $acc - cc;
-                s[0] += lap;
-                s[1] += lap * lap;
-                s[2] += dx * dx;
-                s[3] += dy * dy;
-                s[4] += d1 * d1;
-                s[5] += d2 * d2;
-                s[6] += cc;
-                s[7] += cc * cc;
-            }
-            s.map(|v| v as i64)
-        }
-    };
-}
-// 8-bit: i32 sums are exact for runs ≤ 1024 px (1024 × 1020² < 2³¹). 16-bit needs i64.
-row_sums!(row_sums_u8, u8, i32);
-row_sums!(row_sums_u16, u16, i64);
-
-/// Measures `luma` (1 channel, full resolution).
+/// Measures `luma` (1 channel, full resolution): one [`pass`](super::pass) over its rows.
 pub fn measure(luma: &Raster, opts: &SharpnessOptions) -> Sharpness {
     assert_eq!(luma.channels, 1, "sharpness reads a luma raster");
-    let (w, h) = (luma.width as usize, luma.height as usize);
-    let tile = (opts.tile.clamp(8, 1024) as usize).min(w.max(3)).min(h.max(3));
-    let cols = (w / tile).max(1);
-    let rows = (h / tile).max(1);
-    let mut tiles = Vec::with_capacity(cols * rows);
-    let mut dir = [0f64; 4];
-    let scale = 255.0 / luma.max_value as f64;
+    from_sums(&super::pass::measure_raster(luma, opts.tile), opts)
+}
+
+/// The sharpness measures from a pass's tile sums.
+pub fn from_sums(sums: &LumaSums, opts: &SharpnessOptions) -> Sharpness {
+    let scale = sums.scale();
     let scale2 = scale * scale;
-    let mut acc = vec![[0i64; 8]; cols];
-    if w >= 3 && h >= 3 {
-        for ty in 0..rows {
-            acc.iter_mut().for_each(|a| *a = [0; 8]);
-            let y0 = (ty * tile).max(1);
-            let y1 = ((ty + 1) * tile).min(h - 1);
-            for y in y0..y1 {
-                for (tx, a) in acc.iter_mut().enumerate() {
-                    let x0 = (tx * tile).max(1);
-                    let x1 = ((tx + 1) * tile).min(w - 1);
-                    let s = match &luma.samples {
-                        Samples::U8(v) => row_sums_u8(
-                            &v[(y - 1) * w..y * w],
-                            &v[y * w..(y + 1) * w],
-                            &v[(y + 1) * w..(y + 2) * w],
-                            x0,
-                            x1,
-                        ),
-                        Samples::U16(v) => row_sums_u16(
-                            &v[(y - 1) * w..y * w],
-                            &v[y * w..(y + 1) * w],
-                            &v[(y + 1) * w..(y + 2) * w],
-                            x0,
-                            x1,
-                        ),
-                    };
-                    for k in 0..8 {
-                        a[k] += s[k];
-                    }
+    let mut dir = [0f64; 4];
+    let tiles = sums
+        .tiles
+        .iter()
+        .map(|a| {
+            if a.n == 0 {
+                return Tile::default();
+            }
+            let n = a.n as f64;
+            let mean_lap = a.lap as f64 / n;
+            let var_lap = (a.lap2 as f64 / n - mean_lap * mean_lap).max(0.0) * scale2;
+            let mean = a.pix as f64 / n;
+            let contrast = ((a.pix2 as f64 / n - mean * mean).max(0.0) * scale2).sqrt();
+            let t = Tile {
+                laplacian_var: var_lap as f32,
+                gradient_energy: ((a.dx2 + a.dy2) as f64 / n * scale2) as f32,
+                contrast: contrast as f32,
+            };
+            if t.contrast >= opts.min_contrast {
+                for (d, v) in dir.iter_mut().zip([a.dx2, a.dy2, a.d1_2, a.d2_2]) {
+                    *d += v as f64;
                 }
             }
-            let n_rows = y1.saturating_sub(y0);
-            for (tx, a) in acc.iter().enumerate() {
-                let n_cols = ((tx + 1) * tile).min(w - 1) - (tx * tile).max(1);
-                let n = (n_rows * n_cols).max(1) as f64;
-                let mean_lap = a[0] as f64 / n;
-                let var_lap = (a[1] as f64 / n - mean_lap * mean_lap).max(0.0) * scale2;
-                let mean = a[6] as f64 / n;
-                let contrast = ((a[7] as f64 / n - mean * mean).max(0.0) * scale2).sqrt();
-                let t = Tile {
-                    laplacian_var: var_lap as f32,
-                    gradient_energy: ((a[2] + a[3]) as f64 / n * scale2) as f32,
-                    contrast: contrast as f32,
-                };
-                if t.contrast >= opts.min_contrast {
-                    for k in 0..4 {
-                        dir[k] += a[2 + k] as f64;
-                    }
-                }
-                tiles.push(t);
-            }
-        }
-    } else {
-        tiles.resize(cols * rows, Tile::default());
-    }
-    summarise(TileGrid { tile: tile as u32, cols: cols as u32, rows: rows as u32, tiles }, dir, opts)
+            t
+        })
+        .collect();
+    summarise(TileGrid { tile: sums.tile, cols: sums.cols, rows: sums.rows, tiles }, dir, opts)
 }
 
 fn summarise(grid: TileGrid, dir: [f64; 4], opts: &SharpnessOptions) -> Sharpness {

@@ -266,12 +266,17 @@ fn check_command(args: CheckArgs) -> Result<ExitCode, String> {
             });
         }
     });
-    let reports: Vec<Report> = results
+    let mut reports: Vec<Report> = results
         .into_inner()
         .unwrap_or_else(|e| e.into_inner())
         .into_iter()
         .map(|r| r.expect("every file checked"))
         .collect();
+    // Duplicates and series: over all files, from their fingerprints and metadata.
+    if brief.rules.batch.any() {
+        let outcome = preflight::batch::run(&brief.rules.batch, &preflight::batch::items(&reports));
+        preflight::batch::apply(&outcome, &mut reports);
+    }
 
     if let Some(path) = &args.manifest {
         std::fs::write(path, preflight::manifest::to_csv(&reports))
