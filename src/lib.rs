@@ -17,6 +17,7 @@
 //! [`check`] runs the whole pipeline for one file. The browser door is `wasm.rs`; the CLI door is
 //! `src/bin/preflight.rs`. Neither adds logic of its own.
 
+pub mod base64;
 pub mod batch;
 pub mod brief;
 pub mod checks;

@@ -174,7 +174,7 @@ impl Engine {
 }
 
 fn overlay_json(p: &PixelAnalysis) -> String {
-    use base64_lite::encode;
+    use crate::base64::encode;
     let clip = p.clip_mask.as_ref().map(|m| {
         let m = m.shrunk(320);
         serde_json::json!({ "width": m.width, "height": m.height, "mask": encode(&m.bits) })
@@ -188,22 +188,6 @@ fn overlay_json(p: &PixelAnalysis) -> String {
         })
     });
     serde_json::json!({ "width": p.width, "height": p.height, "clip": clip, "focus": focus }).to_string()
-}
-
-/// Standard base64 (RFC 4648, with padding), for the overlay mask.
-mod base64_lite {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    pub fn encode(b: &[u8]) -> String {
-        let mut s = String::with_capacity(b.len().div_ceil(3) * 4);
-        for c in b.chunks(3) {
-            let n = (c[0] as u32) << 16 | (*c.get(1).unwrap_or(&0) as u32) << 8 | *c.get(2).unwrap_or(&0) as u32;
-            s.push(T[(n >> 18) as usize & 63] as char);
-            s.push(T[(n >> 12) as usize & 63] as char);
-            s.push(if c.len() > 1 { T[(n >> 6) as usize & 63] as char } else { '=' });
-            s.push(if c.len() > 2 { T[n as usize & 63] as char } else { '=' });
-        }
-        s
-    }
 }
 
 thread_local! {
