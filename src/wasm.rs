@@ -103,6 +103,32 @@ impl Engine {
         self.brief.rules.faces.is_some() || self.brief.rules.plates.is_some()
     }
 
+    /// Whether this brief has batch rules (`duplicates`, `series`): after every file is
+    /// checked, [`Engine::check_batch`] runs them over all the reports.
+    #[wasm_bindgen(getter, js_name = hasBatchRules)]
+    pub fn has_batch_rules(&self) -> bool {
+        self.brief.rules.batch.any()
+    }
+
+    /// Runs the batch rules over the reports of one batch (a JSON array, as `check` returned
+    /// them, fingerprints included) and returns
+    /// `{"reports": [...], "groups": [{"kind", "files"}], "overlap_percent": [...]}`: the reports
+    /// with the batch findings added and their verdicts updated, in the same order. Exactly what
+    /// the CLI does after checking a folder.
+    #[wasm_bindgen(js_name = checkBatch)]
+    pub fn check_batch(&self, reports_json: &str) -> Result<String, JsError> {
+        let mut reports: Vec<crate::report::Report> =
+            serde_json::from_str(reports_json).map_err(|e| JsError::new(&format!("reports: {e}")))?;
+        let outcome = crate::batch::run(&self.brief.rules.batch, &crate::batch::items(&reports));
+        crate::batch::apply(&outcome, &mut reports);
+        Ok(serde_json::json!({
+            "reports": reports,
+            "groups": outcome.groups,
+            "overlap_percent": outcome.overlap_percent,
+        })
+        .to_string())
+    }
+
     /// Whether this build can detect faces and plates (only the detection build).
     #[wasm_bindgen(getter, js_name = hasDetection)]
     pub fn has_detection(&self) -> bool {

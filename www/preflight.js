@@ -52,7 +52,16 @@ import init, { Engine, manifestCsv, validateBrief, version } from './pkg/preflig
  *   signal?: AbortSignal,
  *   thumbnailSize?: number,
  *   onThumbnail?: (bitmap: ImageBitmap, file: Blob, index: number) => void,
+ *   onBatch?: (result: BatchResult) => void,
+ *   batch?: boolean,
  * }} CheckOptions
+ *   Briefs with `duplicates` / `series` rules: once every file is reported, the batch rules run
+ *   over them (unless `batch: false`), `onBatch` gets the reports updated with the batch
+ *   findings, and `check` resolves with those — what the CLI prints for the same files.
+ * @typedef {{ kind: 'exact'|'near', files: string[] }} DuplicateGroup
+ * @typedef {{ reports: Report[], groups: DuplicateGroup[], overlap_percent: (number|null)[], error: string|null }} BatchResult
+ *   `overlap_percent[i]`: file i's overlap with the previous frame of the scan (series.overlap);
+ *   `error`: the batch rules could not run (the reports are then the per-file ones).
  *   `onThumbnail` receives a small ImageBitmap (longer side `thumbnailSize`, default 320 px),
  *   decoded in the worker, for formats the browser can decode; you own it (call `close()`).
  * @typedef {{
@@ -71,7 +80,11 @@ import init, { Engine, manifestCsv, validateBrief, version } from './pkg/preflig
  * @typedef {{
  *   ready: Promise<ReadyInfo>,
  *   check(files: Iterable<FileInput>|ArrayLike<FileInput>, onReport?: (report: Report, file: Blob, info: ReportInfo) => void, options?: CheckOptions): Promise<Report[]>,
+ *   batch(reports: Report[]): Promise<BatchResult>,
  *   setBrief(brief: object|string): Promise<string>,
+ *   pause(): void,
+ *   resume(): void,
+ *   readonly paused: boolean,
  *   manifest(reports: Report[]): string,
  *   terminate(): void,
  *   readonly version: string,
@@ -179,6 +192,7 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, wasmUrl, fullW
   async function moduleFor(/** @type {string} */ json) {
     const e = new Engine(json);
     const pixels = e.needsPixels, detect = e.needsDetection;
+    hasBatch = e.hasBatchRules;
     e.free();
     if (detect) {
       try { return await detectModule(); } catch { detectPromise = null; }
@@ -187,18 +201,23 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, wasmUrl, fullW
     try { return await fullModule(); } catch { fullPromise = null; return lite; }
   }
   let current = /** @type {{ json: string, brief: any } | null} */ (null);
+  /** The current brief has batch rules (duplicates, series): run them when a batch completes. */
+  let hasBatch = false;
+  let paused = false;
   let ver = '';
   let terminated = false;
   let nextId = 1;
 
   /**
    * @typedef {{ id: number, file: Blob, name: string, index: number, thumb: number, batch: Batch, reported: boolean }} Job
-   * @typedef {{ onReport?: Function, onThumbnail?: Function, results: Report[], left: number,
+   * @typedef {{ onReport?: Function, onThumbnail?: Function, onBatch?: Function, runBatch: boolean, results: Report[], left: number,
    *   resolve: Function, reject: Function, aborted: boolean }} Batch
    * @typedef {{ w: Worker, job: Job|null, timer: any, ready: Promise<void>, live: boolean, dead?: boolean, module?: WebAssembly.Module }} Slot
    */
   /** @type {Job[]} */ const queue = [];
   /** @type {Slot[]} */ const slots = [];
+  /** Batch-rule runs waiting for a worker's answer, by message id. @type {Map<number, { slot: Slot, done: Function }>} */
+  const batchRuns = new Map();
 
   /** @param {Job} job @param {Report} report @param {ReportInfo} info */
   function deliver(job, report, info) {
@@ -208,7 +227,48 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, wasmUrl, fullW
     if (b.aborted) return;
     b.results[job.index] = report;
     try { b.onReport?.(report, job.file, info); } catch (e) { setTimeout(() => { throw e; }); }
-    if (--b.left === 0) b.resolve(b.results);
+    if (--b.left === 0) finish(b);
+  }
+
+  /** Every file of `b` is reported: run the brief's batch rules (in a worker), then resolve. */
+  function finish(/** @type {Batch} */ b) {
+    if (!hasBatch || !b.runBatch) { b.resolve(b.results); return; }
+    runBatch(b.results).then((out) => {
+      if (b.aborted) return;
+      b.results = out.reports;
+      try { b.onBatch?.(out); } catch (e) { setTimeout(() => { throw e; }); }
+      b.resolve(b.results);
+    });
+  }
+
+  /**
+   * The brief's batch rules over `reports`, in a worker (never rejects: a failure comes back as
+   * `error` with the reports unchanged).
+   * @param {Report[]} reports @returns {Promise<BatchResult>}
+   */
+  function runBatch(reports) {
+    const unchanged = (/** @type {string} */ error) =>
+      ({ reports, groups: [], overlap_percent: reports.map(() => null), error });
+    const slot = slots.find((s) => s.live && !s.job) ?? slots.find((s) => s.live);
+    if (!hasBatch) return Promise.resolve({ ...unchanged(''), error: null });
+    if (!slot) return Promise.resolve(unchanged('no checker is running'));
+    const id = nextId++;
+    return new Promise((resolve) => {
+      batchRuns.set(id, {
+        slot,
+        done: (/** @type {string|null} */ result, /** @type {string|null} */ error) =>
+          resolve(result ? { ...JSON.parse(result), error: null } : unchanged(error ?? 'unknown error')),
+      });
+      slot.w.postMessage({ type: 'batch', id, reports: JSON.stringify(reports) });
+    });
+  }
+
+  /** A batch-rule run ended (`result`: the engine's JSON) or failed (`error`). */
+  function batchDone(/** @type {number} */ id, /** @type {string|null} */ result, /** @type {string|null} */ error) {
+    const run = batchRuns.get(id);
+    if (!run) return;
+    batchRuns.delete(id);
+    run.done(result, error);
   }
 
   /** @param {Slot} slot */
@@ -229,6 +289,8 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, wasmUrl, fullW
       w.onmessage = ({ data: m }) => {
         if (m.type === 'ready') { slot.live = true; slot.dead = false; ok(); pump(); return; }
         if (m.type === 'init-error' || m.type === 'crash') { broken(`the checker stopped (${m.message})`); return; }
+        if (m.type === 'batch-result') { batchDone(m.id, m.result, null); return; }
+        if (m.type === 'batch-failed') { batchDone(m.id, null, m.message); return; }
         const job = slot.job;
         if (!job || job.id !== m.id) return;           // stale message from a replaced job
         if (m.type === 'report') {
@@ -263,11 +325,12 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, wasmUrl, fullW
     slot.job = null;
     slot.w.terminate();
     if (job && reason) deliver(job, errorReport(job.name, job.file.size, reason), { io: null, ms: 0, index: job.index, overlay: null });
+    for (const [id, run] of batchRuns) if (run.slot === slot) batchDone(id, null, reason ?? 'the checker was restarted');
     if (!terminated) spawn(slot);
   }
 
   function pump() {
-    if (terminated) return;
+    if (terminated || paused) return;
     if (queue.length && slots.length && slots.every((s) => s.dead)) {
       // No worker could start: fail the queue rather than wait forever.
       for (const job of queue.splice(0)) deliver(job, errorReport(job.name, job.file.size, 'the checker could not start'), { io: null, ms: 0, index: job.index, overlay: null });
@@ -316,7 +379,14 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, wasmUrl, fullW
     manifest(reports) { return manifestCsv(JSON.stringify(reports)); },
     get brief() { return current?.brief ?? null; },
 
-    async check(files, onReport, { signal, onThumbnail, thumbnailSize = 320 } = {}) {
+    /**
+     * The brief's batch rules (duplicates, series) over reports from earlier `check` calls —
+     * for a page that adds files in several drops and judges them together.
+     * @param {Report[]} reports @returns {Promise<BatchResult>}
+     */
+    async batch(reports) { await ready; return runBatch(reports); },
+
+    async check(files, onReport, { signal, onThumbnail, onBatch, batch: runBatchRules = true, thumbnailSize = 320 } = {}) {
       await ready;
       if (terminated) throw new Error('preflight was terminated');
       signal?.throwIfAborted();
@@ -324,7 +394,7 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, wasmUrl, fullW
       if (!list.length) return [];
       return new Promise((resolve, reject) => {
         /** @type {Batch} */
-        const batch = { onReport, onThumbnail, results: new Array(list.length), left: list.length, resolve, reject, aborted: false };
+        const batch = { onReport, onThumbnail, onBatch, runBatch: runBatchRules, results: new Array(list.length), left: list.length, resolve, reject, aborted: false };
         signal?.addEventListener('abort', () => {
           batch.aborted = true;
           for (let i = queue.length - 1; i >= 0; i--) if (queue[i].batch === batch) queue.splice(i, 1);
@@ -357,6 +427,11 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, wasmUrl, fullW
       for (const slot of slots) slot.w.postMessage({ type: 'brief', brief: b.json });
       return String(b.brief.name ?? '');
     },
+
+    /** Stops handing out files (those being checked finish); `resume()` continues. */
+    pause() { paused = true; },
+    resume() { paused = false; pump(); },
+    get paused() { return paused; },
 
     terminate() {
       terminated = true;

@@ -10,6 +10,8 @@
 //        { type: 'report', id, report, io, ms, overlay } | { type: 'failed', id, message, fatal }
 //      (`overlay`: where the pixel problems are, for drawing on the preview; null without pixel rules)
 //      then { type: 'done', id, bitmap: ImageBitmap|null } (bitmap transferred; only when thumb > 0)
+//   { type: 'batch', id, reports: string } → { type: 'batch-result', id, result: string } | { type: 'batch-failed', id, message }
+//      (the brief's duplicates / series rules over a whole batch's reports: Engine.checkBatch)
 /** The wasm-bindgen glue of the module this worker runs (header-only/full share one; detection has its own). */
 let glue = /** @type {any} */ (null);
 /** @type {any} */
@@ -99,6 +101,14 @@ async function handle(msg) {
       break;
     case 'brief':
       try { setBrief(msg.brief); } catch (e) { post({ type: 'init-error', message: String(e?.message ?? e) }); }
+      break;
+    case 'batch':
+      try {
+        if (!engine) throw new Error('engine not initialised');
+        post({ type: 'batch-result', id: msg.id, result: engine.checkBatch(msg.reports) });
+      } catch (e) {
+        post({ type: 'batch-failed', id: msg.id, message: String(e?.message ?? e) });
+      }
       break;
     case 'check': {
       const { id, file, name, nowMs, thumb } = msg;

@@ -16,7 +16,8 @@ const cli = path.join(repoRoot, 'target/release/preflight');
 /** A report without what its pixels fed (pixel measures and findings, faces and plates, the verdict). */
 function withoutPixels(r) {
   const pixel = /^(pixels|exposure|sharpness|information|noise|upsampling|faces|plates)(\.|$)/;
-  const { pixels, faces, plates, verdict, ...rest } = r;
+  // The fingerprint (duplicates, series) is made from the pixels too.
+  const { pixels, faces, plates, fingerprint, verdict, ...rest } = r;
   return { ...rest, findings: r.findings.filter((f) => !pixel.test(f.check)) };
 }
 
