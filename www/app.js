@@ -11,7 +11,9 @@ import { paintClip, paintFocus, paintBoxes, displayed } from './overlay.js';
  * @typedef {{ data: Overlay|null, report: Report, orientation: number|null, clip: Layer|null, focus: Layer|null,
  *   boxes: Layer|null, built: boolean }} CardOverlay
  * @typedef {{ file: File, name: string, report: Report|null, card: HTMLElement|null, thumbed: boolean,
- *   bitmap: ImageBitmap|null, overlay: CardOverlay|null }} Entry
+ *   bitmap: ImageBitmap|null, overlay: CardOverlay|null, base?: Report|null, group?: string|null, order?: number }} Entry
+ *   `base`: the file's own report; `report` adds the batch findings (duplicates, series) once every
+ *   file is checked; `group`: its duplicate group label.
  */
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
@@ -21,7 +23,8 @@ const els = {
   drop: $('drop'), pickFiles: /** @type {HTMLButtonElement} */ ($('pick-files')), pickFolder: /** @type {HTMLButtonElement} */ ($('pick-folder')),
   fileInput: /** @type {HTMLInputElement} */ ($('file-input')), folderInput: /** @type {HTMLInputElement} */ ($('folder-input')),
   status: $('status'), progress: $('progress'), summary: $('summary'), clear: $('clear'), exportBtn: $('export'), exportCsv: $('export-csv'), bar: $('bar-fill'), cards: $('cards'),
-  version: $('version'),
+  version: $('version'), pause: $('pause'), cancel: $('cancel'), checkFilter: /** @type {HTMLSelectElement} */ ($('check-filter')),
+  sort: /** @type {HTMLSelectElement} */ ($('sort')), reasons: $('reasons'),
 };
 const VERDICTS = /** @type {const} */ (['fail', 'error', 'warn', 'pass']);
 const DECODABLE = new Set(['JPEG', 'PNG', 'WEBP', 'AVIF', 'GIF', 'BMP']);
@@ -42,6 +45,11 @@ let selected = '';            // value of the select that is in use
 /** @type {Entry[]} */ let entries = [];
 let controller = new AbortController();
 let filter = 'all';
+let checkFilter = '';          // show only cards with a non-pass finding of this check
+let dropCount = 0;             // entries added so far (their drop order)
+/** Files/s over the current run: when it started and how many reports had arrived then. */
+let rate = { t0: 0, done0: 0 };
+let batchGen = 0;              // batch-rule runs: only the latest one's answer is applied
 
 // ───────────────────────────── DOM helpers ─────────────────────────────
 /**
@@ -282,6 +290,11 @@ function renderCard(e) {
   main.querySelector('.card__verdict')?.replaceWith(badge(verdict, 'card__verdict'));
   /** @type {HTMLElement} */ (main.querySelector('.card__facts')).textContent = r ? facts(r) : S.checking;
   /** @type {HTMLElement} */ (main.querySelector('.card__meta')).textContent = r ? cameraLine(r.metadata) : '';
+  card.dataset.bad = r ? r.findings.filter((f) => f.verdict !== 'pass').map((f) => f.check).join(' ') : '';
+  card.hidden = !matchesCheck(card);
+  const head = /** @type {HTMLElement} */ (main.querySelector('.card__head'));
+  head.querySelector('.card__group')?.remove();
+  if (e.group) head.append(h('span', { class: 'card__group', text: e.group }));
   const kw = /** @type {HTMLElement} */ (main.querySelector('.card__keywords'));
   const labels = r ? keywordList(r.metadata) : [];
   kw.textContent = labels.length ? S.keywordsLine(labels) : '';
@@ -330,7 +343,7 @@ function flush() {
   const t0 = performance.now();
   if (toCreate.length) {
     const frag = document.createDocumentFragment();
-    for (const e of toCreate.splice(0, 120)) frag.append(e.card ?? createCard(e));
+    for (const e of toCreate.splice(0, 40)) frag.append(e.card ?? createCard(e));
     els.cards.append(frag);
     if (toCreate.length) schedule();
   }
@@ -361,8 +374,11 @@ function updateProgress() {
   clearTimeout(progressTimer);
   if (finished || !total || now - lastProgressText >= 750) {
     lastProgressText = now;
+    const secs = (now - rate.t0) / 1000;
+    const perSec = secs > 1 ? (done - rate.done0) / secs : 0;
     els.progress.textContent = !total ? S.progressIdle
-      : (finished ? S.progressDone(total) : S.progress(done, total)) + S.against(String(pf?.brief?.name ?? ''));
+      : (finished ? S.progressDone(total) : S.progress(done, total) + (perSec > 0 ? S.rate(perSec, (total - done) / perSec) : ''))
+        + (pf?.paused && !finished ? S.pausedNote : '') + S.against(String(pf?.brief?.name ?? ''));
   } else {
     progressTimer = setTimeout(updateProgress, 750 - (now - lastProgressText));
   }
@@ -371,6 +387,10 @@ function updateProgress() {
   els.clear.hidden = !total;
   els.exportBtn.hidden = !finished;
   els.exportCsv.hidden = !finished;
+  els.pause.hidden = els.cancel.hidden = finished || !total;
+  els.pause.textContent = pf?.paused ? S.resume : S.pause;
+  els.pause.setAttribute('aria-pressed', String(!!pf?.paused));
+  updateCheckFilter();
   for (const v of VERDICTS) {
     const btn = /** @type {HTMLElement} */ (els.summary.querySelector(`[data-v="${v}"]`));
     /** @type {HTMLElement} */ (btn.querySelector('.chip__n')).textContent = String(c[v]);
@@ -399,13 +419,16 @@ function buildSummary() {
 function run(list, wantThumbs) {
   if (!list.length) return;
   const { signal } = controller;
+  if (!entries.some((e) => e.report === null && !list.includes(e))) rate = { t0: performance.now(), done0: entries.filter((e) => e.report).length };
   pf.check(list.map((e) => ({ file: e.file, name: e.name })), (report, _file, info) => {
     const e = list[info.index];
     e.report = report;
+    e.base = report;
     setOverlay(e, info.overlay);
     touch(e);
+    if (entries.every((x) => x.report)) applyBatch();
   }, {
-    signal, thumbnailSize: THUMB,
+    signal, thumbnailSize: THUMB, batch: false,
     onThumbnail: wantThumbs ? (bitmap, _file, i) => {
       const e = list[i];
       if (e.thumbed || !entries.includes(e)) { bitmap.close(); return; }
@@ -414,10 +437,77 @@ function run(list, wantThumbs) {
   }).catch((err) => { if (err?.name !== 'AbortError') showStatus(String(err?.message ?? err), true); });
 }
 
+/**
+ * Every file is checked: run the brief's batch rules (duplicates, series) over all of them — all
+ * drops together, like the CLI over a folder — and show their findings and groups.
+ */
+function applyBatch() {
+  const gen = ++batchGen;
+  const list = entries.slice();
+  pf.batch(list.map((e) => /** @type {Report} */ (e.base ?? e.report))).then((out) => {
+    if (gen !== batchGen || list.length !== entries.length || !list.every((e, i) => e === entries[i])) return;
+    if (out.error) showStatus(S.batchError(out.error), true);
+    if (out.reports.every((r, i) => r === list[i].base) && !out.groups.length) return;   // no batch rules
+    /** @type {Map<string, string>} */ const groupOf = new Map();
+    out.groups.forEach((g, i) => { for (const f of g.files) groupOf.set(f, S.groupLabel(g.kind, i + 1, g.files.length)); });
+    list.forEach((e, i) => {
+      e.report = out.reports[i];
+      e.group = groupOf.get(e.name) ?? null;
+      touch(e);
+    });
+  });
+}
+
+/** @param {HTMLElement} card */
+function matchesCheck(card) {
+  return !checkFilter || (card.dataset.bad ?? '').split(' ').includes(checkFilter);
+}
+
+/** The most common non-pass checks of the batch, worst first: the "top reasons". */
+function reasons() {
+  /** @type {Map<string, number>} */ const n = new Map();
+  for (const e of entries) for (const c of new Set(e.report?.findings.filter((f) => f.verdict === 'fail' || f.verdict === 'error' || f.verdict === 'warn').map((f) => f.check))) n.set(c, (n.get(c) ?? 0) + 1);
+  return [...n].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
+
+function updateCheckFilter() {
+  const top = reasons();
+  const name = (/** @type {string} */ c) => S.checkNames[/** @type {keyof S['checkNames']} */ (c)] ?? c;
+  const key = top.map(([c, k]) => `${c}:${k}`).join();
+  if (els.checkFilter.dataset.key !== key) {
+    els.checkFilter.dataset.key = key;
+    if (checkFilter && !top.some(([c]) => c === checkFilter)) top.push([checkFilter, 0]);
+    els.checkFilter.replaceChildren(h('option', { value: '', text: S.allChecks }),
+      ...top.map(([c, k]) => h('option', { value: c, text: S.checkOption(name(c), k) })));
+    els.checkFilter.value = checkFilter;
+    fill(els.reasons, ...top.slice(0, 3).filter(([, k]) => k > 0).map(([c, k]) =>
+      h('button', { type: 'button', class: 'reason', 'data-check': c, text: S.reason(name(c), k) })));
+  }
+  els.checkFilter.hidden = els.reasons.hidden = !top.length;
+}
+
+function setCheckFilter(/** @type {string} */ c) {
+  checkFilter = c;
+  els.checkFilter.value = c;
+  for (const e of entries) if (e.card) e.card.hidden = !matchesCheck(e.card);
+}
+
+const RANK = { fail: 0, error: 1, warn: 2, pass: 3 };
+function sortCards() {
+  const by = els.sort.value;
+  const list = entries.slice();
+  if (by === 'name') list.sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
+  else if (by === 'verdict') list.sort((a, b) => (RANK[/** @type {keyof RANK} */ (a.report?.verdict)] ?? 4) - (RANK[/** @type {keyof RANK} */ (b.report?.verdict)] ?? 4) || (a.order ?? 0) - (b.order ?? 0));
+  else list.sort((a, b) => (a.order ?? 0) - (b.order ?? 0));
+  const frag = document.createDocumentFragment();
+  for (const e of list) if (e.card) frag.append(e.card);
+  els.cards.append(frag);
+}
+
 /** @param {{ file: File, name: string }[]} items */
 function addFiles(items) {
   if (!items.length) return;
-  const added = items.map(({ file, name }) => /** @type {Entry} */ ({ file, name, report: null, card: null, thumbed: false, bitmap: null, overlay: null }));
+  const added = items.map(({ file, name }) => /** @type {Entry} */ ({ file, name, report: null, card: null, thumbed: false, bitmap: null, overlay: null, order: dropCount++ }));
   entries.push(...added);
   toCreate.push(...added);
   schedule();
@@ -427,7 +517,7 @@ function addFiles(items) {
 function recheckAll() {
   controller.abort();
   controller = new AbortController();
-  for (const e of entries) { e.report = null; e.overlay = null; touch(e); }
+  for (const e of entries) { e.report = null; e.base = null; e.group = null; e.overlay = null; touch(e); }
   run(entries.filter((e) => !e.thumbed), true);
   run(entries.filter((e) => e.thumbed), false);
 }
@@ -436,8 +526,9 @@ function clearAll() {
   controller.abort();
   controller = new AbortController();
   for (const e of entries) e.bitmap?.close();
-  entries = []; toCreate = []; dirty.clear();
+  entries = []; toCreate = []; dirty.clear(); batchGen++;
   els.cards.replaceChildren();
+  setCheckFilter('');
   updateProgress();
 }
 
@@ -527,6 +618,32 @@ function wireDrop() {
     const reports = entries.map((e) => e.report).filter(Boolean);
     save(pf.manifest(/** @type {Report[]} */ (reports)), 'text/csv', S.exportCsvName);
   });
+}
+
+function wireBatchControls() {
+  els.pause.addEventListener('click', () => {
+    if (pf.paused) { pf.resume(); rate = { t0: performance.now(), done0: entries.filter((e) => e.report).length }; } else pf.pause();
+    updateProgress();
+  });
+  els.cancel.addEventListener('click', () => {
+    // Keep every result so far; drop the files not yet checked.
+    controller.abort();
+    controller = new AbortController();
+    if (pf.paused) pf.resume();
+    const left = entries.filter((e) => !e.report);
+    entries = entries.filter((e) => e.report);
+    toCreate = toCreate.filter((e) => entries.includes(e));
+    for (const e of left) { e.card?.remove(); e.bitmap?.close(); dirty.delete(e); }
+    showStatus(S.cancelled(left.length));
+    if (entries.length) applyBatch();
+    updateProgress();
+  });
+  els.checkFilter.addEventListener('change', () => setCheckFilter(els.checkFilter.value));
+  els.reasons.addEventListener('click', (ev) => {
+    const b = /** @type {HTMLElement} */ (ev.target).closest('button');
+    if (b) setCheckFilter(checkFilter === b.dataset.check ? '' : /** @type {string} */ (b.dataset.check));
+  });
+  els.sort.addEventListener('change', sortCards);
 }
 
 // ───────────────────────────── briefs ─────────────────────────────
@@ -642,6 +759,7 @@ async function loadPresets() {
 async function start() {
   buildSummary();
   wireDrop();
+  wireBatchControls();
   wireBriefs();
   updateProgress();
   showStatus(S.starting);
