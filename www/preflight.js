@@ -81,6 +81,7 @@ import init, { Engine, manifestCsv, validateBrief, version } from './pkg/preflig
  *   ready: Promise<ReadyInfo>,
  *   check(files: Iterable<FileInput>|ArrayLike<FileInput>, onReport?: (report: Report, file: Blob, info: ReportInfo) => void, options?: CheckOptions): Promise<Report[]>,
  *   batch(reports: Report[]): Promise<BatchResult>,
+ *   memory(): Promise<number[]>,
  *   setBrief(brief: object|string): Promise<string>,
  *   pause(): void,
  *   resume(): void,
@@ -290,6 +291,7 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, wasmUrl, fullW
         if (m.type === 'ready') { slot.live = true; slot.dead = false; ok(); pump(); return; }
         if (m.type === 'init-error' || m.type === 'crash') { broken(`the checker stopped (${m.message})`); return; }
         if (m.type === 'batch-result') { batchDone(m.id, m.result, null); return; }
+        if (m.type === 'memory') { batchDone(m.id, String(m.bytes), null); return; }
         if (m.type === 'batch-failed') { batchDone(m.id, null, m.message); return; }
         const job = slot.job;
         if (!job || job.id !== m.id) return;           // stale message from a replaced job
@@ -385,6 +387,19 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, wasmUrl, fullW
      * @param {Report[]} reports @returns {Promise<BatchResult>}
      */
     async batch(reports) { await ready; return runBatch(reports); },
+
+    /**
+     * Each live worker's wasm memory in MB (wasm memory never shrinks: its peak so far).
+     * @returns {Promise<number[]>}
+     */
+    async memory() {
+      await ready;
+      return Promise.all(slots.filter((s) => s.live).map((slot) => new Promise((resolve) => {
+        const id = nextId++;
+        batchRuns.set(id, { slot, done: (/** @type {string|null} */ bytes) => resolve(Number(bytes) / 1e6) });
+        slot.w.postMessage({ type: 'memory', id });
+      })));
+    },
 
     async check(files, onReport, { signal, onThumbnail, onBatch, batch: runBatchRules = true, thumbnailSize = 320 } = {}) {
       await ready;

@@ -12,8 +12,11 @@
 //      then { type: 'done', id, bitmap: ImageBitmap|null } (bitmap transferred; only when thumb > 0)
 //   { type: 'batch', id, reports: string } → { type: 'batch-result', id, result: string } | { type: 'batch-failed', id, message }
 //      (the brief's duplicates / series rules over a whole batch's reports: Engine.checkBatch)
+//   { type: 'memory', id } → { type: 'memory', id, bytes }   (this worker's wasm memory size)
 /** The wasm-bindgen glue of the module this worker runs (header-only/full share one; detection has its own). */
 let glue = /** @type {any} */ (null);
+/** The instance's exports (for its memory size). */
+let exports = /** @type {any} */ (null);
 /** @type {any} */
 let engine = null;
 
@@ -91,7 +94,7 @@ async function handle(msg) {
     case 'init':
       try {
         glue = await (msg.build === 'detect' ? import('./pkg/detect/preflight.js') : import('./pkg/preflight.js'));
-        glue.initSync({ module: msg.module });
+        exports = glue.initSync({ module: msg.module });
         const modelsMs = msg.build === 'detect' ? await loadModels() : null;
         setBrief(msg.brief);
         post({ type: 'ready', name: engine?.name ?? '', modelsMs });
@@ -101,6 +104,9 @@ async function handle(msg) {
       break;
     case 'brief':
       try { setBrief(msg.brief); } catch (e) { post({ type: 'init-error', message: String(e?.message ?? e) }); }
+      break;
+    case 'memory':
+      post({ type: 'memory', id: msg.id, bytes: exports?.memory?.buffer.byteLength ?? null });
       break;
     case 'batch':
       try {
