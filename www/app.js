@@ -343,7 +343,7 @@ function flush() {
   const t0 = performance.now();
   if (toCreate.length) {
     const frag = document.createDocumentFragment();
-    for (const e of toCreate.splice(0, 40)) frag.append(e.card ?? createCard(e));
+    for (const e of toCreate.splice(0, 20)) frag.append(e.card ?? createCard(e));
     els.cards.append(frag);
     if (toCreate.length) schedule();
   }
@@ -351,7 +351,7 @@ function flush() {
     if (!e.card?.isConnected) continue;        // rendered once it is created
     dirty.delete(e);
     renderCard(e);
-    if (performance.now() - t0 > 12) { schedule(); break; }   // keep frames short
+    if (performance.now() - t0 > 8) { schedule(); break; }    // keep frames short
   }
   updateProgress();
 }

@@ -50,8 +50,9 @@ async function generateAndDrop(page, spec) {
       if (!scenes.has(key)) scenes.set(key, scene(item.scene.seed, item.scene.w, item.scene.h));
       const full = scenes.get(key);
       const [x, y, w, h] = item.crop ?? [0, 0, full.width, full.height];
-      const c = new OffscreenCanvas(w, h);
-      /** @type {OffscreenCanvasRenderingContext2D} */ (c.getContext('2d')).drawImage(full, x, y, w, h, 0, 0, w, h);
+      const [ow, oh] = item.resize ?? [w, h];
+      const c = new OffscreenCanvas(ow, oh);
+      /** @type {OffscreenCanvasRenderingContext2D} */ (c.getContext('2d')).drawImage(full, x, y, w, h, 0, 0, ow, oh);
       const blob = await c.convertToBlob({ type: 'image/jpeg', quality: item.quality ?? 0.9 });
       files.push(new File([blob], item.name, { type: 'image/jpeg' }));
     }
@@ -83,9 +84,10 @@ test('120 files dropped at once: every one reported, duplicate sets grouped, man
     checks: { resolution: { min_megapixels: 0.25 }, duplicates: { exact: 'fail', near: { max_distance: 10 } } },
   });
   const spec = [];
-  for (let i = 0; i < 118; i++) spec.push({ name: `shoot/img-${String(i).padStart(3, '0')}.jpg`, scene: { seed: 1000 + i, w: 640, h: 480 } });
+  for (let i = 0; i < 117; i++) spec.push({ name: `shoot/img-${String(i).padStart(3, '0')}.jpg`, scene: { seed: 1000 + i, w: 640, h: 480 } });
   spec.push({ name: 'shoot/copy-of-000.jpg', copyOf: 'shoot/img-000.jpg' });                                  // same bytes
   spec.push({ name: 'shoot/reencoded-001.jpg', scene: { seed: 1001, w: 640, h: 480 }, quality: 0.55 });       // same scene, other quality
+  spec.push({ name: 'shoot/small-002.jpg', scene: { seed: 1002, w: 640, h: 480 }, resize: [320, 240] });     // same scene, half size
   await generateAndDrop(page, spec);
   await waitAllChecked(page, 120, 60_000);
   await waitBatch(page, '.card[data-file="shoot/copy-of-000.jpg"] .card__group');
@@ -104,9 +106,10 @@ test('120 files dropped at once: every one reported, duplicate sets grouped, man
   const members = (label) => groups.filter(([, t]) => t === label).map(([f]) => f).sort();
   assert.deepEqual(members(groups.find(([f]) => f === 'shoot/copy-of-000.jpg')[1]), ['shoot/copy-of-000.jpg', 'shoot/img-000.jpg']);
   assert.deepEqual(members(groups.find(([f]) => f === 'shoot/reencoded-001.jpg')[1]), ['shoot/img-001.jpg', 'shoot/reencoded-001.jpg']);
-  // Only those: 118 different scenes are not near-identical to each other. (The exact pair is
-  // also a near pair: 3 labels on img-000/copy would collapse, so count distinct files.)
-  assert.deepEqual([...new Set(groups.map(([f]) => f))].sort(), ['shoot/copy-of-000.jpg', 'shoot/img-000.jpg', 'shoot/img-001.jpg', 'shoot/reencoded-001.jpg']);
+  assert.deepEqual(members(groups.find(([f]) => f === 'shoot/small-002.jpg')[1]), ['shoot/img-002.jpg', 'shoot/small-002.jpg']);
+  // Only those: 117 different scenes are not near-identical to each other.
+  assert.deepEqual([...new Set(groups.map(([f]) => f))].sort(),
+    ['shoot/copy-of-000.jpg', 'shoot/img-000.jpg', 'shoot/img-001.jpg', 'shoot/img-002.jpg', 'shoot/reencoded-001.jpg', 'shoot/small-002.jpg']);
 
   // Filter by check: the top reason is the duplicate, and choosing it leaves that card.
   await page.selectOption('#check-filter', 'duplicates.exact');
