@@ -17,6 +17,8 @@
 let glue = /** @type {any} */ (null);
 /** The instance's exports (for its memory size). */
 let exports = /** @type {any} */ (null);
+/** This worker's wasm memory in bytes, for devtools and the memory test (wasm memory never shrinks). */
+/** @type {any} */ (self).preflightMemory = () => exports?.memory?.buffer.byteLength ?? 0;
 /** @type {any} */
 let engine = null;
 

@@ -160,3 +160,24 @@ test('a scan with a gap is flagged at the frame after it', async () => {
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('300 files: memory stays bounded (page JS heap < 150 MB, wasm < 64 MB per worker)', async () => {
+  const { page, errors } = await openApp(env.context, env.url);
+  // A brief with pixel rules and the duplicates rule: every file is decoded and fingerprinted.
+  await useBrief(page, {
+    preflight_brief: 1, name: 'memory test',
+    checks: { exposure: { max_highlights_percent: 50 }, sharpness: { min_sharpest: 1 }, duplicates: { exact: 'fail' } },
+  });
+  const spec = [];
+  for (let i = 0; i < 300; i++) spec.push({ name: `big/img-${String(i).padStart(3, '0')}.jpg`, scene: { seed: 5000 + i, w: 800, h: 600 } });
+  await generateAndDrop(page, spec);
+  await waitAllChecked(page, 300, 120_000);
+  const heapMb = await page.evaluate(() => /** @type {any} */ (performance).memory.usedJSHeapSize / 1e6);
+  const wasmMb = await Promise.all(page.workers().map((w) => w.evaluate(() => /** @type {any} */ (self).preflightMemory?.() / 1e6)));
+  console.log(`300 files: page JS heap ${heapMb.toFixed(1)} MB, wasm per worker ${wasmMb.map((m) => m.toFixed(1)).join(', ')} MB`);
+  assert.ok(wasmMb.length >= 1 && wasmMb.every((m) => m > 0 && m < 64), JSON.stringify(wasmMb));
+  assert.ok(heapMb < 150, `page JS heap ${heapMb} MB`);
+  assert.equal((await readCards(page)).length, 300);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
