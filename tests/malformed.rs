@@ -112,6 +112,17 @@ fn each_malformed_file_gets_a_clean_report_in_bounded_time() {
 }
 
 #[test]
+fn a_header_declaring_more_pixels_than_the_file_holds_is_not_decoded() {
+    let brief = dir().join("brief.json");
+    for name in ["bomb-100000x100000.png", "bomb-sof-10000x10000.jpg", "bomb-sof-65000x65000.jpg"] {
+        let (reports, _) = cli(&["--brief", brief.to_str().unwrap()], &[dir().join(name)]);
+        let pixels = reports[0]["findings"].as_array().unwrap().iter().find(|f| f["check"] == "pixels").expect(name);
+        assert_eq!(pixels["verdict"], "warn", "{name}");
+        assert!(pixels["message"].as_str().unwrap().contains("more pixels than the file can hold"), "{name}: {pixels}");
+    }
+}
+
+#[test]
 fn a_folder_of_bad_files_does_not_cost_the_good_ones_their_verdicts() {
     let good = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus/exifpy__Canon_40D.jpg");
     let brief = dir().join("brief.json");

@@ -102,7 +102,7 @@ pub fn scan(reader: &mut Reader<'_>, base: u64, out: &mut Probe) -> Result<(), R
         let needed = min_sequential_bytes(w, h);
         let have = file_len.saturating_sub(base);
         if have < needed {
-            out.warnings.push(too_small(w, h, have, needed));
+            out.header_exceeds_file(w, h, have, needed);
         }
     }
     Ok(())
@@ -114,16 +114,6 @@ pub fn scan(reader: &mut Reader<'_>, base: u64, out: &mut Probe) -> Result<(), R
 pub fn min_sequential_bytes(w: u32, h: u32) -> u64 {
     let blocks = (w as u64).div_ceil(8) * (h as u64).div_ceil(8);
     blocks.div_ceil(4)
-}
-
-/// The warning for a header declaring more pixels than the file can hold (a wrong header, a
-/// cut-off file, or a decompression bomb).
-pub(crate) fn too_small(w: u32, h: u32, have: u64, needed: u64) -> String {
-    format!(
-        "the header declares {w} × {h} pixels, but the file ({}) cannot hold them: even a flat image that size needs at least {}; the header is wrong or the file is cut off",
-        human_bytes(have),
-        human_bytes(needed)
-    )
 }
 
 /// Bytes at the end of the file searched for the end-of-image marker (writers such as Nikon or
@@ -279,6 +269,7 @@ mod tests {
         let p = run(&jpeg(10_000, 10_000, 1000));
         let w = p.warnings.iter().find(|w| w.contains("cannot hold them")).expect("flagged");
         assert!(w.contains("10000 × 10000") && w.contains("391 KB"), "{w}");
+        assert!(p.header_exceeds_file, "its pixels are not to be decoded");
         // Just enough bytes: no warning (a flat image could be this small).
         assert!(run(&jpeg(800, 800, 2500)).warnings.is_empty(), "{:?}", run(&jpeg(800, 800, 2500)).warnings);
         // Progressive files can be smaller (end-of-band runs): not judged.

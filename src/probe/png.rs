@@ -58,7 +58,7 @@ pub fn probe(reader: &mut Reader<'_>, out: &mut Probe) -> Result<(), ReadError> 
                     out.bit_depth = Some(ihdr[8]);
                     let needed = raw_bytes(w, h, ihdr[8], ihdr[9]) / DEFLATE_MAX_RATIO;
                     if file_len < needed {
-                        out.warnings.push(super::jpeg::too_small(w, h, file_len, needed));
+                        out.header_exceeds_file(w, h, file_len, needed);
                     }
                 } else {
                     out.warnings.push("the PNG header chunk (IHDR) is damaged".into());
@@ -291,9 +291,11 @@ mod tests {
         let p = run(&png(&[ihdr(100_000, 100_000), chunk(b"IDAT", &[0; 16]), chunk(b"IEND", &[])]));
         let w = p.warnings.iter().find(|w| w.contains("cannot hold them")).expect("flagged");
         assert!(w.contains("100000 × 100000") && w.contains("29.1 MB"), "{w}");
+        assert!(p.header_exceeds_file);
         // 1000 × 1000 RGB (3 MB of scanlines) fits in ≥ 2.9 KB.
         let p = run(&png(&[ihdr(1000, 1000), chunk(b"IDAT", &[0; 3000]), chunk(b"IEND", &[])]));
         assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+        assert!(!p.header_exceeds_file);
     }
 
     #[test]
