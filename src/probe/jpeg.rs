@@ -24,7 +24,14 @@ pub fn scan(reader: &mut Reader<'_>, base: u64, out: &mut Probe) -> Result<(), R
     let mut pos = base + 2;
     let mut found_sof = false;
     let mut huffman_sequential = false;
-    for _ in 0..MAX_SEGMENTS {
+    let mut segments = 0;
+    loop {
+        if segments == MAX_SEGMENTS {
+            out.warnings
+                .push(format!("the JPEG has more than {MAX_SEGMENTS} segments before its image data; stopped reading"));
+            break;
+        }
+        segments += 1;
         let mut m = [0u8; 2];
         if reader.read_exact(pos, &mut m).is_err() {
             out.warnings.push("the JPEG ends before its image data starts: it is cut off".into());
@@ -285,6 +292,12 @@ mod tests {
         assert_eq!(p.format, Some(Format::Jpeg));
         assert_eq!(p.width, None);
         assert!(!p.warnings.is_empty());
+        // Endless fill bytes and empty segments: bounded, and said.
+        let mut f = vec![0xFF, 0xD8];
+        for _ in 0..5000 {
+            f.extend(segment(0xFE, b""));
+        }
+        assert!(run(&f).warnings.iter().any(|w| w.contains("more than 4096 segments")));
         // Zero segment length, huge segment length, garbage.
         run(&[0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x00, 0xFF, 0xD9]);
         run(&[0xFF, 0xD8, 0xFF, 0xE1, 0xFF, 0xFF, b'E', b'x', b'i', b'f', 0, 0]);

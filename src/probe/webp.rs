@@ -95,6 +95,7 @@ pub fn probe(reader: &mut Reader<'_>, out: &mut Probe) -> Result<(), ReadError> 
         }
         pos = data + len + (len & 1);
     }
+    out.warnings.push(format!("the WebP has more than {MAX_CHUNKS} chunks; stopped reading"));
     Ok(())
 }
 
@@ -151,6 +152,13 @@ mod tests {
         d.extend_from_slice(&bits.to_le_bytes());
         let f = riff(&[chunk(b"VP8L", &d)]);
         assert_eq!((run(&f).width, run(&f).height), (Some(320), Some(240)));
+    }
+
+    #[test]
+    fn endless_chunks_are_bounded_and_said() {
+        let f = riff(&vec![chunk(b"JUNK", &[]); MAX_CHUNKS + 1]);
+        assert!(run(&f).warnings.iter().any(|w| w.contains("more than 10000 chunks")));
+        assert!(run(&riff(&vec![chunk(b"JUNK", &[]); 100])).warnings.is_empty());
     }
 
     #[test]
