@@ -90,6 +90,11 @@ fn analyze_pixels(
     let Some(format) = p.format else {
         return Err("the file is not an image format preflight recognises".into());
     };
+    if p.header_exceeds_file {
+        return Err(
+            "the header declares more pixels than the file can hold (see integrity), so they were not decoded".into()
+        );
+    }
     if !pixels_decodable(format) {
         return Err(format!(
             "pixel checks are unavailable for {} files here (preflight has no decoder for them and none was supplied); export a JPEG, PNG or TIFF copy to have them checked",

@@ -97,6 +97,8 @@ impl ByteSource for FileSource {
 pub enum ReadError {
     /// The structure points past the end of the file: the file is cut off (or the pointer is bad).
     Truncated { wanted_end: u64, file_len: u64 },
+    /// The file is too short to be any image (0 or 1 byte).
+    TooShort { file_len: u64 },
     /// A length field asks for more than the caller allows.
     TooLarge { what: &'static str, len: u64, limit: u64 },
     /// The source itself failed (I/O error, permission, a revoked Blob).
@@ -112,6 +114,10 @@ impl fmt::Display for ReadError {
                 human_bytes(*file_len),
                 human_bytes(*wanted_end)
             ),
+            ReadError::TooShort { file_len: 0 } => write!(f, "the file is empty (0 bytes)"),
+            ReadError::TooShort { file_len } => {
+                write!(f, "the file is only {}, too short to be an image", human_bytes(*file_len))
+            }
             ReadError::TooLarge { what, len, limit } => {
                 write!(f, "{what} declares {} (limit {}), refused", human_bytes(*len), human_bytes(*limit))
             }
@@ -122,12 +128,16 @@ impl fmt::Display for ReadError {
 
 /// `1.2 MB`, `812 KB`, `37 bytes` — decimal units, as file managers show them.
 pub fn human_bytes(n: u64) -> String {
-    if n >= 1_000_000_000 {
+    if n >= 1_000_000_000_000 {
+        format!("{:.1} TB", n as f64 / 1e12)
+    } else if n >= 1_000_000_000 {
         format!("{:.2} GB", n as f64 / 1e9)
     } else if n >= 1_000_000 {
         format!("{:.1} MB", n as f64 / 1e6)
     } else if n >= 1_000 {
         format!("{:.0} KB", n as f64 / 1e3)
+    } else if n == 1 {
+        "1 byte".to_string()
     } else {
         format!("{n} bytes")
     }

@@ -97,13 +97,13 @@ fn or_list(items: &[String]) -> String {
 pub fn evaluate(rule: Option<&FormatRule>, ev: &Evidence<'_>, out: &mut Vec<Finding>) {
     let expected = rule.and_then(|r| r.allow.as_ref().map(|_| r.allow_label.clone()));
     let Some(format) = ev.probe.format else {
-        out.push(finding(
-            "format",
-            Verdict::Error,
-            Some("unrecognised".into()),
-            expected,
-            "Not an image format preflight recognises — is it a photo? If it is, export it again as JPEG (or the format the brief asks for); otherwise leave it out.",
-        ));
+        let message = match ev.probe.other {
+            Some(what) => format!(
+                "Not an image: the file is {what}. If a photo should be here, copy or export it again; otherwise leave it out."
+            ),
+            None => "Not an image format preflight recognises — is it a photo? If it is, export it again as JPEG (or the format the brief asks for); otherwise leave it out.".to_string(),
+        };
+        out.push(finding("format", Verdict::Error, Some("unrecognised".into()), expected, message));
         return;
     };
     let Some(rule) = rule else { return };

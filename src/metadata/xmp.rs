@@ -9,7 +9,9 @@
 //! `lr:`), not by namespace URI; the first occurrence of each counts.
 //!
 //! Only the five predefined XML entities and numeric character references (`&#233;`, `&#xE9;`)
-//! are decoded; nothing is expanded, nothing is fetched.
+//! are decoded; nothing is expanded, nothing is fetched. A packet that declares entities of its
+//! own (`<!ENTITY …>`, the "billion laughs" attack) gets a warning; its references stay as
+//! written.
 //!
 //! # Allocations
 //! The packet, up to [`MAX_XMP`] bytes (a longer packet is read only up to that size); at most
@@ -29,6 +31,12 @@ pub fn read(reader: &mut Reader<'_>, block: Block, out: &mut Metadata) {
         return;
     };
     let text = String::from_utf8_lossy(&bytes);
+    if text.contains("<!ENTITY") {
+        // Entity declarations are how a "billion laughs" packet turns a few KB into gigabytes.
+        out.warnings.push(
+            "the XMP packet declares its own XML entities, which XMP does not allow; they were left unexpanded".into(),
+        );
+    }
     labels(&text, out);
     history(&text, out);
     out.sources.xmp_datetime_original = property(&text, "exif:DateTimeOriginal");
@@ -277,6 +285,17 @@ mod tests {
         let mut m = Metadata::default();
         read(&mut r, Block { offset: 0, len: s.len() as u64 }, &mut m);
         m
+    }
+
+    #[test]
+    fn declared_entities_are_flagged_and_never_expanded() {
+        let m = read_str(
+            "<!DOCTYPE x [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]>\
+             <dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">&b;</rdf:li></rdf:Alt></dc:title>",
+        );
+        assert_eq!(m.title.as_deref(), Some("&b;"));
+        assert!(m.warnings.iter().any(|w| w.contains("declares its own XML entities")), "{:?}", m.warnings);
+        assert!(read_str("<dc:title>a &amp; b</dc:title>").warnings.is_empty());
     }
 
     #[test]

@@ -36,7 +36,8 @@ pub fn entropy_of_histogram(hist: &[u64; 256]) -> f32 {
     if n == 0 {
         return 0.0;
     }
-    -hist.iter().filter(|&&c| c > 0).map(|&c| c as f64 / n as f64).map(|p| p * p.log2()).sum::<f64>() as f32
+    // `0.0 - sum`, not `-sum`: a flat image's sum is +0.0, and its negation would print "-0.00 bits".
+    (0.0 - hist.iter().filter(|&&c| c > 0).map(|&c| c as f64 / n as f64).map(|p| p * p.log2()).sum::<f64>()) as f32
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
@@ -170,6 +171,7 @@ mod tests {
     #[test]
     fn entropy_of_flat_and_two_level_images() {
         assert_eq!(entropy(&Raster::new_u8(4, 4, 1, vec![137; 16])), 0.0);
+        assert!(entropy(&Raster::new_u8(4, 4, 1, vec![137; 16])).is_sign_positive(), "0, not -0 (\"-0.00 bits\")");
         let two: Vec<u8> = (0..16).map(|i| if i % 2 == 0 { 0 } else { 255 }).collect();
         assert!((entropy(&Raster::new_u8(4, 4, 1, two)) - 1.0).abs() < 1e-6);
     }

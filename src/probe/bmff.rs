@@ -16,15 +16,16 @@
 //!
 //! # Allocations
 //! Box headers are read piecewise; the `iinf`, `iloc`, `ipco` and `ipma` payloads are each read
-//! whole, refused above [`MAX_TABLE`]. At most [`MAX_BOXES`] boxes are visited, nesting
-//! ≤ [`MAX_DEPTH`], and at most [`MAX_ITEMS`] items are kept.
+//! whole, refused above [`MAX_TABLE`]. At most [`MAX_BOXES`] boxes are visited and at most
+//! [`MAX_ITEMS`] items are kept. Nesting is bounded by construction: only the boxes named above
+//! are entered (`meta` → `iprp` → `ipco`, `moov` → `uuid`), never recursively, so a file of
+//! boxes nested thousands deep costs no more than a flat one.
 
 use super::tiff::{self, Tiff};
 use super::{Block, Format, Probe};
-use crate::source::{ReadError, Reader};
+use crate::source::{ReadError, Reader, human_bytes};
 
 pub const MAX_BOXES: usize = 4096;
-pub const MAX_DEPTH: usize = 16;
 pub const MAX_ITEMS: usize = 4096;
 /// Largest item-table box payload read into memory.
 pub const MAX_TABLE: u64 = 1 << 20;
@@ -93,10 +94,19 @@ fn read_box(reader: &mut Reader<'_>, pos: u64, parent_end: u64) -> Result<BoxHea
         s => (pos + 8, pos + s),
     };
     if end > parent_end {
-        return Err(format!(
-            "the box {} at byte {pos} runs past its container or the end of the file: the file may be cut off",
-            String::from_utf8_lossy(&kind)
-        ));
+        let name = String::from_utf8_lossy(&kind);
+        let file_len = reader.len();
+        return Err(if end >= 1 << 50 {
+            format!("the box {name} at byte {pos} declares an impossible size; the rest of the file was not read")
+        } else if parent_end == file_len {
+            format!(
+                "the file ends after {} but its {name} box runs to {}: the file is cut off",
+                human_bytes(file_len),
+                human_bytes(end)
+            )
+        } else {
+            format!("the box {name} at byte {pos} runs past the box that contains it; the rest of it was not read")
+        });
     }
     let mut uuid = None;
     if &kind == b"uuid" {
@@ -150,6 +160,9 @@ pub fn probe(reader: &mut Reader<'_>, format: Format, out: &mut Probe) -> Result
     let len = reader.len();
     let mut walk = Walk { boxes: 0, out };
     let top = walk.children(reader, 0, len);
+    if format != Format::Cr3 && !top.iter().any(|b| &b.kind == b"meta") {
+        walk.out.warnings.push("the HEIF has no meta box, so it lists no image".into());
+    }
     for b in &top {
         match &b.kind {
             b"meta" => heif_meta(reader, &mut walk, b),
@@ -393,7 +406,9 @@ fn heif_meta(reader: &mut Reader<'_>, walk: &mut Walk<'_>, meta: &BoxHeader) {
     };
     walk.out.bit_depth = depth_of(&mut primary_props.iter().copied()).or_else(|| depth_of(&mut properties.iter()));
     walk.out.icc |= properties.iter().any(|(k, p)| k == b"colr" && (p.starts_with(b"prof") || p.starts_with(b"rICC")));
-    if walk.out.width.is_none() && !items.is_empty() {
+    if items.is_empty() {
+        walk.out.warnings.push("the HEIF lists no image (its item list is missing or empty)".into());
+    } else if walk.out.width.is_none() {
         walk.out.warnings.push("the HEIF primary image declares no size (ispe)".into());
     }
 }
@@ -633,5 +648,28 @@ mod tests {
             many.extend(bx(b"free", &[]));
         }
         assert!(run(&many).warnings.iter().any(|w| w.contains("too many")));
+        assert!(run(&many).warnings.iter().any(|w| w.contains("no meta box")));
+    }
+
+    #[test]
+    fn a_cut_off_file_and_an_impossible_box_size_are_told_apart() {
+        let f = heif(b"heic");
+        let cut = &f[..f.len() - 10];
+        let p = run(cut);
+        let want = format!(
+            "the file ends after {} bytes but its mdat box runs to {} bytes: the file is cut off",
+            cut.len(),
+            f.len()
+        );
+        assert!(p.warnings.contains(&want), "{:?}", p.warnings);
+        let mut huge = bx(b"ftyp", b"heic\0\0\0\0mif1heic");
+        huge.extend([0, 0, 0, 1, b'm', b'e', b't', b'a']);
+        huge.extend(u64::MAX.to_be_bytes());
+        let p = run(&huge);
+        assert!(
+            p.warnings.iter().any(|w| w.contains("meta at byte 24 declares an impossible size")),
+            "{:?}",
+            p.warnings
+        );
     }
 }

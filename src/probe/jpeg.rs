@@ -9,7 +9,7 @@
 //! A 32-byte signature per APP segment; an APP13 payload (≤ 64 KB) to find the IPTC resource.
 
 use super::{Block, Probe};
-use crate::source::{ReadError, Reader};
+use crate::source::{ReadError, Reader, human_bytes};
 
 /// Segments walked before giving up (a real JPEG has a few dozen before SOS).
 const MAX_SEGMENTS: usize = 4096;
@@ -23,7 +23,15 @@ pub fn scan(reader: &mut Reader<'_>, base: u64, out: &mut Probe) -> Result<(), R
     let file_len = reader.len();
     let mut pos = base + 2;
     let mut found_sof = false;
-    for _ in 0..MAX_SEGMENTS {
+    let mut huffman_sequential = false;
+    let mut segments = 0;
+    loop {
+        if segments == MAX_SEGMENTS {
+            out.warnings
+                .push(format!("the JPEG has more than {MAX_SEGMENTS} segments before its image data; stopped reading"));
+            break;
+        }
+        segments += 1;
         let mut m = [0u8; 2];
         if reader.read_exact(pos, &mut m).is_err() {
             out.warnings.push("the JPEG ends before its image data starts: it is cut off".into());
@@ -76,6 +84,7 @@ pub fn scan(reader: &mut Reader<'_>, base: u64, out: &mut Probe) -> Result<(), R
             0xED => app13(reader, payload, payload_len, out),
             0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC) && !found_sof => {
                 found_sof = true;
+                huffman_sequential = matches!(marker, 0xC0 | 0xC1);
                 let mut sof = [0u8; 5];
                 if payload_len >= 5 && reader.read_exact(payload, &mut sof).is_ok() {
                     out.bit_depth = Some(sof[0]);
@@ -96,7 +105,22 @@ pub fn scan(reader: &mut Reader<'_>, base: u64, out: &mut Probe) -> Result<(), R
     if !found_sof {
         out.warnings.push("the JPEG has no frame header (SOF): its size is unknown".into());
     }
+    if huffman_sequential && let (Some(w), Some(h)) = (out.width, out.height) {
+        let needed = min_sequential_bytes(w, h);
+        let have = file_len.saturating_sub(base);
+        if have < needed {
+            out.header_exceeds_file(w, h, have, needed);
+        }
+    }
     Ok(())
+}
+
+/// The fewest bytes a baseline (Huffman, sequential) JPEG of `w × h` pixels can take: every
+/// 8 × 8 block of its full-resolution component codes at least a DC and an AC symbol, each at
+/// least one bit. A file below this cannot hold the image its header declares.
+pub fn min_sequential_bytes(w: u32, h: u32) -> u64 {
+    let blocks = (w as u64).div_ceil(8) * (h as u64).div_ceil(8);
+    blocks.div_ceil(4)
 }
 
 /// Bytes at the end of the file searched for the end-of-image marker (writers such as Nikon or
@@ -112,9 +136,11 @@ pub fn check_tail(reader: &mut Reader<'_>, out: &mut Probe) -> Result<(), ReadEr
         let start = len.saturating_sub(TAIL_WINDOW).max(2);
         let tail = reader.read_up_to(start, (len - start) as usize)?;
         if !tail.windows(2).any(|w| w == [0xFF, 0xD9]) {
-            out.warnings.push(
-                "the file does not end with an end-of-image marker: it may be cut off (or carry appended data)".into(),
-            );
+            out.warnings.push(format!(
+                "the JPEG does not end with an end-of-image marker: the image is probably cut off after {} (or more than {} of other data follows it)",
+                human_bytes(len),
+                human_bytes(TAIL_WINDOW)
+            ));
         }
     }
     Ok(())
@@ -234,12 +260,44 @@ mod tests {
     }
 
     #[test]
+    fn a_header_declaring_more_pixels_than_the_file_can_hold_is_flagged() {
+        let jpeg = |w: u16, h: u16, scan_bytes: usize| {
+            let mut f = vec![0xFF, 0xD8];
+            let [h0, h1] = h.to_be_bytes();
+            let [w0, w1] = w.to_be_bytes();
+            f.extend(segment(0xC0, &[8, h0, h1, w0, w1, 1, 1, 0x11, 0]));
+            f.extend(segment(0xDA, &[1, 1, 0, 0, 63, 0]));
+            f.extend(vec![0u8; scan_bytes]);
+            f.extend([0xFF, 0xD9]);
+            f
+        };
+        // 10000 × 10000: 1 562 500 blocks need ≥ 390 625 bytes.
+        assert_eq!(min_sequential_bytes(10_000, 10_000), 390_625);
+        let p = run(&jpeg(10_000, 10_000, 1000));
+        let w = p.warnings.iter().find(|w| w.contains("cannot hold them")).expect("flagged");
+        assert!(w.contains("10000 × 10000") && w.contains("391 KB"), "{w}");
+        assert!(p.header_exceeds_file, "its pixels are not to be decoded");
+        // Just enough bytes: no warning (a flat image could be this small).
+        assert!(run(&jpeg(800, 800, 2500)).warnings.is_empty(), "{:?}", run(&jpeg(800, 800, 2500)).warnings);
+        // Progressive files can be smaller (end-of-band runs): not judged.
+        let mut f = jpeg(10_000, 10_000, 1000);
+        f[3] = 0xC2;
+        assert!(run(&f).warnings.is_empty());
+    }
+
+    #[test]
     fn truncated_and_broken_jpegs_are_ok_with_warnings() {
         // Truncated SOF.
         let p = run(&[0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x11, 8, 0]);
         assert_eq!(p.format, Some(Format::Jpeg));
         assert_eq!(p.width, None);
         assert!(!p.warnings.is_empty());
+        // Endless fill bytes and empty segments: bounded, and said.
+        let mut f = vec![0xFF, 0xD8];
+        for _ in 0..5000 {
+            f.extend(segment(0xFE, b""));
+        }
+        assert!(run(&f).warnings.iter().any(|w| w.contains("more than 4096 segments")));
         // Zero segment length, huge segment length, garbage.
         run(&[0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x00, 0xFF, 0xD9]);
         run(&[0xFF, 0xD8, 0xFF, 0xE1, 0xFF, 0xFF, b'E', b'x', b'i', b'f', 0, 0]);
@@ -252,7 +310,7 @@ mod tests {
         f.extend([0xA1; 100]);
         assert!(run(&f).warnings.is_empty());
         f.truncate(f.len() - 102);
-        assert!(run(&f).warnings.iter().any(|w| w.contains("end-of-image")));
+        assert!(run(&f).warnings.iter().any(|w| w.contains("end-of-image") && w.contains("cut off after 27 bytes")));
         let p = run(&[0xFF, 0xD8, 0xFF]);
         assert!(p.warnings.iter().any(|w| w.contains("end-of-image") || w.contains("cut off")));
     }

@@ -12,10 +12,11 @@
 
 use serde::Serialize;
 
-use crate::source::{ReadError, Reader};
+use crate::source::{ReadError, Reader, human_bytes};
 
 pub mod bmff;
 pub mod jpeg;
+pub mod other;
 pub mod png;
 pub mod raf;
 pub mod simple;
@@ -193,6 +194,25 @@ pub struct Probe {
     pub icc: bool,
     /// Structural problems met while probing (plain words, for the report).
     pub warnings: Vec<String>,
+    /// The header declares more pixels than the file can hold (a wrong header, a cut-off file
+    /// or a decompression bomb): its pixels are not decoded.
+    pub header_exceeds_file: bool,
+    /// When `format` is `None`: what the bytes look like instead (`"an HTML page (…)"`, `"all
+    /// zero bytes: …"`), from [`other::identify`]; `None` for unidentified data.
+    pub other: Option<&'static str>,
+}
+
+impl Probe {
+    /// Records that the header declares `w × h` pixels but the file's `have` bytes are fewer
+    /// than the `needed` that any encoding of that many pixels takes.
+    pub(crate) fn header_exceeds_file(&mut self, w: u32, h: u32, have: u64, needed: u64) {
+        self.header_exceeds_file = true;
+        self.warnings.push(format!(
+            "the header declares {w} × {h} pixels, but the file ({}) cannot hold them: even a flat image that size needs at least {}; the header is wrong or the file is cut off",
+            human_bytes(have),
+            human_bytes(needed)
+        ));
+    }
 }
 
 /// Reads the header of whatever `reader` holds. `Err` only when the source itself fails or the
@@ -204,7 +224,7 @@ pub struct Probe {
 pub fn probe(reader: &mut Reader<'_>) -> Result<Probe, ReadError> {
     let mut out = Probe::default();
     if reader.len() < 2 {
-        return Err(ReadError::Truncated { wanted_end: 2, file_len: reader.len() });
+        return Err(ReadError::TooShort { file_len: reader.len() });
     }
     let head = reader.read_up_to(0, 16)?;
     let starts = |magic: &[u8]| head.starts_with(magic);
@@ -241,6 +261,9 @@ pub fn probe(reader: &mut Reader<'_>) -> Result<Probe, ReadError> {
         simple::probe(reader, Format::Psd, &mut out);
     } else if starts(&[0xFF, 0x0A]) || starts(b"\0\0\0\x0cJXL \r\n\x87\n") {
         simple::probe(reader, Format::Jxl, &mut out);
+    }
+    if out.format.is_none() {
+        out.other = other::identify(&reader.read_up_to(0, 4096)?);
     }
     Ok(out)
 }

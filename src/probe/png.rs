@@ -13,10 +13,15 @@
 //! [`TAIL`] bytes for files larger than [`Reader::HEAD`].
 
 use super::{Block, Probe};
-use crate::source::{ReadError, Reader};
+use crate::source::{ReadError, Reader, human_bytes};
 
-/// Chunks walked before giving up (a guard against a file of millions of empty chunks).
-const MAX_CHUNKS: usize = 100_000;
+/// Chunks walked before giving up (a guard against a file of millions of empty chunks). A
+/// PNG's pixel data starts within a few dozen chunks; a file of at most [`Reader::HEAD`] bytes
+/// (the only kind walked through its IDATs) has room for about 5 500 empty chunks.
+const MAX_CHUNKS: usize = 10_000;
+/// The best compression deflate can reach (a 258-byte match coded in 2 bits): a PNG whose file
+/// is smaller than its raw scanlines ÷ this cannot hold the image its header declares.
+pub const DEFLATE_MAX_RATIO: u64 = 1032;
 /// How much of a large file's end is searched for chunks that follow the pixel data.
 pub const TAIL: u64 = 64 * 1024;
 
@@ -35,18 +40,26 @@ pub fn probe(reader: &mut Reader<'_>, out: &mut Probe) -> Result<(), ReadError> 
         let data = pos + 8;
         if data + len > file_len {
             out.warnings.push(format!(
-                "the PNG chunk {} runs past the end of the file: it is cut off",
-                String::from_utf8_lossy(&kind)
+                "the file ends after {} but its {} chunk runs to {}: the image is cut off",
+                human_bytes(file_len),
+                String::from_utf8_lossy(&kind),
+                human_bytes(data + len + 4)
             ));
         }
         match &kind {
             b"IHDR" if !seen_ihdr => {
                 seen_ihdr = true;
-                let mut ihdr = [0u8; 9];
+                let mut ihdr = [0u8; 10];
                 if len >= 13 && reader.read_exact(data, &mut ihdr).is_ok() {
-                    out.width = Some(u32::from_be_bytes([ihdr[0], ihdr[1], ihdr[2], ihdr[3]]));
-                    out.height = Some(u32::from_be_bytes([ihdr[4], ihdr[5], ihdr[6], ihdr[7]]));
+                    let w = u32::from_be_bytes([ihdr[0], ihdr[1], ihdr[2], ihdr[3]]);
+                    let h = u32::from_be_bytes([ihdr[4], ihdr[5], ihdr[6], ihdr[7]]);
+                    out.width = Some(w);
+                    out.height = Some(h);
                     out.bit_depth = Some(ihdr[8]);
+                    let needed = raw_bytes(w, h, ihdr[8], ihdr[9]) / DEFLATE_MAX_RATIO;
+                    if file_len < needed {
+                        out.header_exceeds_file(w, h, file_len, needed);
+                    }
                 } else {
                     out.warnings.push("the PNG header chunk (IHDR) is damaged".into());
                 }
@@ -75,6 +88,20 @@ pub fn probe(reader: &mut Reader<'_>, out: &mut Probe) -> Result<(), ReadError> 
     }
     out.warnings.push("the PNG has too many chunks; stopped reading".into());
     Ok(())
+}
+
+/// Bytes of the image's filtered scanlines (what the IDAT stream inflates to, without
+/// interlacing): `height × (1 + ⌈width × bits per pixel / 8⌉)`, saturating (a hostile IHDR's
+/// 2³² × 2³² × 255-bit pixels overflow 64 bits).
+pub fn raw_bytes(w: u32, h: u32, bit_depth: u8, colour_type: u8) -> u64 {
+    let samples = match colour_type {
+        2 => 3,
+        4 => 2,
+        6 => 4,
+        _ => 1,
+    };
+    let row_bits = w as u64 * samples * bit_depth as u64;
+    (h as u64).saturating_mul(1 + row_bits.div_ceil(8))
 }
 
 /// Finds the CRC-valid chunks in the last [`TAIL`] bytes (but not before `from`) and records the
@@ -198,7 +225,7 @@ mod tests {
     fn ihdr_and_exif_after_idat_and_xmp() {
         let f = png(&[
             chunk(b"IHDR", &[0, 0, 1, 0, 0, 0, 0, 200, 16, 2, 0, 0, 0]),
-            chunk(b"IDAT", &[1, 2, 3]),
+            chunk(b"IDAT", &[1; 300]), // 300 KB of 16-bit RGB scanlines need ≥ 298 bytes
             chunk(b"iTXt", b"XML:com.adobe.xmp\0\0\0\0\0<x:xmpmeta/>"),
             chunk(b"eXIf", b"MM\0*\0\0\0\x08"),
             chunk(b"IEND", &[]),
@@ -252,6 +279,26 @@ mod tests {
     }
 
     #[test]
+    fn a_header_declaring_more_pixels_than_the_file_can_hold_is_flagged() {
+        let ihdr = |w: u32, h: u32| {
+            let mut d = w.to_be_bytes().to_vec();
+            d.extend(h.to_be_bytes());
+            d.extend([8, 2, 0, 0, 0]);
+            chunk(b"IHDR", &d)
+        };
+        // 100000 × 100000 RGB: 30 GB of scanlines need ≥ 29 MB even at deflate's best.
+        assert_eq!(raw_bytes(100_000, 100_000, 8, 2), 100_000 * 300_001);
+        let p = run(&png(&[ihdr(100_000, 100_000), chunk(b"IDAT", &[0; 16]), chunk(b"IEND", &[])]));
+        let w = p.warnings.iter().find(|w| w.contains("cannot hold them")).expect("flagged");
+        assert!(w.contains("100000 × 100000") && w.contains("29.1 MB"), "{w}");
+        assert!(p.header_exceeds_file);
+        // 1000 × 1000 RGB (3 MB of scanlines) fits in ≥ 2.9 KB.
+        let p = run(&png(&[ihdr(1000, 1000), chunk(b"IDAT", &[0; 3000]), chunk(b"IEND", &[])]));
+        assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+        assert!(!p.header_exceeds_file);
+    }
+
+    #[test]
     fn truncated_and_huge_chunks() {
         let p = run(&png(&[chunk(b"IHDR", &[0, 0])]));
         assert_eq!(p.width, None);
@@ -259,6 +306,10 @@ mod tests {
         f.extend_from_slice(&[0xFF, 0xFF, 0xFF, 0xFF, b'e', b'X', b'I', b'f']);
         let p = run(&f);
         assert_eq!(p.width, Some(1));
-        assert!(!p.warnings.is_empty());
+        assert!(
+            p.warnings.iter().any(|w| w.contains("its eXIf chunk runs to 4.29 GB: the image is cut off")),
+            "{:?}",
+            p.warnings
+        );
     }
 }

@@ -27,7 +27,7 @@
 //! for a DNG or NEF that is the raw SubIFD, not the IFD0 preview.
 
 use super::{Block, Format, Probe};
-use crate::source::{ReadError, Reader};
+use crate::source::{ReadError, Reader, human_bytes};
 
 /// More entries than this in one IFD is garbage, not a photo.
 pub const MAX_IFD_ENTRIES: u16 = 1000;
@@ -255,6 +255,26 @@ struct ImageIfd {
     height: u32,
     bits: Option<u8>,
     raw_data: bool,
+    /// Where its image data ends (absolute): the furthest strip or tile end.
+    data_end: Option<u64>,
+}
+
+/// Strip or tile entries read to find where an image's data ends (a 100 MP image in 8 KB
+/// strips has about 36 000).
+pub const MAX_STRIPS: u32 = 65_536;
+
+/// The furthest end of the image's strips (StripOffsets + StripByteCounts) or tiles, absolute.
+fn data_end(tiff: &Tiff, reader: &mut Reader<'_>, entries: &[Entry]) -> Option<u64> {
+    let mut end: Option<u64> = None;
+    for (offsets, counts) in [(0x0111, 0x0117), (0x0144, 0x0145)] {
+        let (Some(o), Some(c)) = (find(entries, offsets), find(entries, counts)) else { continue };
+        for i in 0..o.count.min(c.count).min(MAX_STRIPS) {
+            let (Some(at), Some(len)) = (tiff.uint(reader, o, i), tiff.uint(reader, c, i)) else { break };
+            let e = tiff.base + at as u64 + len as u64;
+            end = Some(end.map_or(e, |x| x.max(e)));
+        }
+    }
+    end
 }
 
 fn image_ifd(tiff: &Tiff, reader: &mut Reader<'_>, entries: &[Entry]) -> ImageIfd {
@@ -269,6 +289,7 @@ fn image_ifd(tiff: &Tiff, reader: &mut Reader<'_>, entries: &[Entry]) -> ImageIf
         height: get(reader, TAG_IMAGE_HEIGHT).unwrap_or(0),
         bits: get(reader, TAG_BITS_PER_SAMPLE).and_then(|b| u8::try_from(b).ok()),
         raw_data,
+        data_end: data_end(tiff, reader, entries),
     }
 }
 
@@ -310,9 +331,15 @@ pub fn probe(reader: &mut Reader<'_>, out: &mut Probe) -> Result<(), ReadError> 
     let mut queue: Vec<(u32, bool)> = vec![(tiff.ifd0, true)];
     let mut seen: Vec<u32> = Vec::new();
     let mut images: Vec<ImageIfd> = Vec::new();
+    let mut looped = false;
     while let Some((offset, follow_chain)) = queue.pop() {
-        if seen.contains(&offset) || seen.len() >= MAX_IFDS {
+        if seen.contains(&offset) {
+            looped = true;
             continue;
+        }
+        if seen.len() >= MAX_IFDS {
+            out.warnings.push(format!("the TIFF holds more than {MAX_IFDS} image directories; the rest were skipped"));
+            break;
         }
         seen.push(offset);
         let read = if offset == tiff.ifd0 { Ok((ifd0.clone(), ifd0_next)) } else { tiff.read_ifd(reader, offset) };
@@ -358,6 +385,9 @@ pub fn probe(reader: &mut Reader<'_>, out: &mut Probe) -> Result<(), ReadError> 
         Format::Tiff
     });
 
+    if looped {
+        out.warnings.push("the TIFF's image directories point at each other in a loop; the loop was cut".into());
+    }
     let main = images
         .iter()
         .filter(|i| i.subfile_type & 1 == 0 && i.width > 0 && i.height > 0)
@@ -366,6 +396,13 @@ pub fn probe(reader: &mut Reader<'_>, out: &mut Probe) -> Result<(), ReadError> 
         out.width = Some(m.width);
         out.height = Some(m.height);
         out.bit_depth = m.bits;
+        if let Some(end) = m.data_end.filter(|&e| e > reader.len()) {
+            out.warnings.push(format!(
+                "the file ends after {} but its image data runs to {}: the image is cut off",
+                human_bytes(reader.len()),
+                human_bytes(end)
+            ));
+        }
     }
     Ok(())
 }
@@ -440,12 +477,30 @@ pub(crate) mod tests {
         let t = tiff_le(&[(0x100, 3, 1, 5), (0x101, 3, 1, 5), (0x14A, 4, 1, 8)], 8);
         let p = run(&t);
         assert_eq!(p.width, Some(5));
+        assert!(p.warnings.iter().any(|w| w.contains("loop")), "{:?}", p.warnings);
         let t = tiff_le(&[(0x14A, 4, 1, 0xFFFF_FFF0)], 0xFFFF_FF00);
         run(&t);
         // Absurd entry count.
         let mut t = b"II*\0\x08\0\0\0\xff\xff".to_vec();
         t.extend_from_slice(&[0u8; 32]);
         assert_eq!(run(&t).format, Some(Format::Tiff));
+    }
+
+    #[test]
+    fn strips_past_the_end_say_the_image_is_cut_off() {
+        // One strip of 3000 bytes at offset 100: the file is far shorter.
+        let t = tiff_le(&[(0x100, 3, 1, 50), (0x101, 3, 1, 20), (0x111, 4, 1, 100), (0x117, 4, 1, 3000)], 0);
+        let p = run(&t);
+        assert!(
+            p.warnings
+                .iter()
+                .any(|w| w == "the file ends after 62 bytes but its image data runs to 3 KB: the image is cut off"),
+            "{:?}",
+            p.warnings
+        );
+        let mut whole = t.clone();
+        whole.resize(3100, 0);
+        assert!(run(&whole).warnings.is_empty());
     }
 
     #[test]

@@ -6,13 +6,21 @@
 //! None beyond fixed-size header arrays.
 
 use super::{Block, Probe};
-use crate::source::{ReadError, Reader};
+use crate::source::{ReadError, Reader, human_bytes};
 
 const MAX_CHUNKS: usize = 10_000;
 
 pub fn probe(reader: &mut Reader<'_>, out: &mut Probe) -> Result<(), ReadError> {
     out.bit_depth = Some(8);
-    let riff_end = (reader.u32_at(4, false)? as u64 + 8).min(reader.len());
+    let declared_end = reader.u32_at(4, false)? as u64 + 8;
+    if declared_end > reader.len() {
+        out.warnings.push(format!(
+            "the file ends after {} but its RIFF header says it runs to {}: the file is cut off",
+            human_bytes(reader.len()),
+            human_bytes(declared_end)
+        ));
+    }
+    let riff_end = declared_end.min(reader.len());
     let mut pos = 12u64;
     for _ in 0..MAX_CHUNKS {
         if pos + 8 > riff_end {
@@ -38,12 +46,24 @@ pub fn probe(reader: &mut Reader<'_>, out: &mut Probe) -> Result<(), ReadError> 
                 out.width = Some(u32::from_le_bytes([x[4], x[5], x[6], 0]) + 1);
                 out.height = Some(u32::from_le_bytes([x[7], x[8], x[9], 0]) + 1);
             }
-            b"VP8 " if avail >= 10 && out.width.is_none() => {
+            b"VP8 " if avail >= 10 => {
                 let mut x = [0u8; 10];
                 reader.read_exact(data, &mut x)?;
                 if x[3..6] == [0x9D, 0x01, 0x2A] {
-                    out.width = Some(u16::from_le_bytes([x[6], x[7]]) as u32 & 0x3FFF);
-                    out.height = Some(u16::from_le_bytes([x[8], x[9]]) as u32 & 0x3FFF);
+                    if out.width.is_none() {
+                        out.width = Some(u16::from_le_bytes([x[6], x[7]]) as u32 & 0x3FFF);
+                        out.height = Some(u16::from_le_bytes([x[8], x[9]]) as u32 & 0x3FFF);
+                    }
+                    // The frame tag's 19-bit size of the first partition (modes, probabilities),
+                    // which follows the 10-byte header; the coefficients come after it.
+                    let first_partition = (u32::from_le_bytes([x[0], x[1], x[2], 0]) >> 5) as u64;
+                    if 10 + first_partition > len {
+                        out.warnings.push(format!(
+                            "the WebP image data is cut off: its first part needs {}, the file holds {}",
+                            human_bytes(first_partition),
+                            human_bytes(len - 10)
+                        ));
+                    }
                 } else {
                     out.warnings.push("the WebP VP8 frame header is damaged".into());
                 }
@@ -75,6 +95,7 @@ pub fn probe(reader: &mut Reader<'_>, out: &mut Probe) -> Result<(), ReadError> 
         }
         pos = data + len + (len & 1);
     }
+    out.warnings.push(format!("the WebP has more than {MAX_CHUNKS} chunks; stopped reading"));
     Ok(())
 }
 
@@ -134,10 +155,22 @@ mod tests {
     }
 
     #[test]
+    fn endless_chunks_are_bounded_and_said() {
+        let f = riff(&vec![chunk(b"JUNK", &[]); MAX_CHUNKS + 1]);
+        assert!(run(&f).warnings.iter().any(|w| w.contains("more than 10000 chunks")));
+        assert!(run(&riff(&vec![chunk(b"JUNK", &[]); 100])).warnings.is_empty());
+    }
+
+    #[test]
     fn truncated_chunk_is_a_warning() {
         let mut f = riff(&[chunk(b"VP8X", &[0; 10])]);
         f.extend_from_slice(b"EXIF\xff\xff\xff\x7f");
         f[4..8].copy_from_slice(&u32::MAX.to_le_bytes());
-        run(&f);
+        let p = run(&f);
+        assert!(p.warnings.iter().any(|w| w.contains("RIFF header says it runs to 4.29 GB")), "{:?}", p.warnings);
+        assert!(p.warnings.iter().any(|w| w.contains("EXIF runs past the end")), "{:?}", p.warnings);
+        // A VP8 frame whose first partition (16 bytes) is missing.
+        let p = run(&riff(&[chunk(b"VP8 ", &[0x10, 0x02, 0x00, 0x9D, 0x01, 0x2A, 0x40, 0x01, 0xF0, 0x00])]));
+        assert!(p.warnings.iter().any(|w| w.contains("needs 16 bytes, the file holds 0 bytes")), "{:?}", p.warnings);
     }
 }
