@@ -13,7 +13,7 @@ use serde_json::Value;
 /// Per file, natively, wall clock, with the header-only default brief.
 const PER_FILE: Duration = Duration::from_secs(2);
 /// Per file with the pixel brief, which decodes what it can: the slowest fixture, a 24 MP PNG,
-/// takes about 1.1 s of CPU in this debug-profile build (0.3 s in release) — and the wall clock
+/// takes about 1.1 s of CPU in this debug-profile build (0.18 s in release) — and the wall clock
 /// of a 2-core machine shared with builds and fuzzers runs several times slower.
 const PER_FILE_DECODED: Duration = Duration::from_secs(10);
 

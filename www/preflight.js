@@ -344,7 +344,8 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, wasmUrl, fullW
       const job = queue.shift();
       if (job.batch.aborted) continue;
       slot.job = job;
-      slot.timer = setTimeout(() => replace(slot, `checking took longer than ${Math.round(timeoutMs / 1000)} s`), timeoutMs);
+      const limit = timeoutMs < 1000 ? `${Math.round(timeoutMs)} ms` : `${+(timeoutMs / 1000).toFixed(1)} s`;
+      slot.timer = setTimeout(() => replace(slot, `checking took longer than ${limit}`), timeoutMs);
       slot.w.postMessage({ type: 'check', id: job.id, file: job.file, name: job.name, nowMs: Date.now(), thumb: job.thumb });
     }
   }
