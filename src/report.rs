@@ -166,24 +166,12 @@ mod tests {
     #[test]
     fn overall_verdict_is_the_worst_and_findings_sort_worst_first() {
         let r = Report {
-            file: "a.jpg".into(),
-            file_size: 1,
-            format: None,
-            width: None,
-            height: None,
-            megapixels: None,
-            bit_depth: None,
-            metadata: Metadata::default(),
-            pixels: None,
-            faces: None,
-            plates: None,
-            fingerprint: None,
             findings: vec![
                 Finding::new("a", Verdict::Pass, None, None, "ok"),
                 Finding::new("b", Verdict::Fail, None, None, "bad"),
                 Finding::new("c", Verdict::Warn, None, None, "meh"),
             ],
-            verdict: Verdict::Pass,
+            ..Report::new("a.jpg", 1)
         }
         .finish();
         assert_eq!(r.verdict, Verdict::Fail);

@@ -217,8 +217,8 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, wasmUrl, fullW
    */
   /** @type {Job[]} */ const queue = [];
   /** @type {Slot[]} */ const slots = [];
-  /** Batch-rule runs waiting for a worker's answer, by message id. @type {Map<number, { slot: Slot, done: Function }>} */
-  const batchRuns = new Map();
+  /** Requests waiting for a worker's answer (batch-rule runs, memory sizes), by message id. @type {Map<number, { slot: Slot, done: Function }>} */
+  const replies = new Map();
 
   /** @param {Job} job @param {Report} report @param {ReportInfo} info */
   function deliver(job, report, info) {
@@ -255,7 +255,7 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, wasmUrl, fullW
     if (!slot) return Promise.resolve(unchanged('no checker is running'));
     const id = nextId++;
     return new Promise((resolve) => {
-      batchRuns.set(id, {
+      replies.set(id, {
         slot,
         done: (/** @type {string|null} */ result, /** @type {string|null} */ error) =>
           resolve(result ? { ...JSON.parse(result), error: null } : unchanged(error ?? 'unknown error')),
@@ -264,11 +264,11 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, wasmUrl, fullW
     });
   }
 
-  /** A batch-rule run ended (`result`: the engine's JSON) or failed (`error`). */
-  function batchDone(/** @type {number} */ id, /** @type {string|null} */ result, /** @type {string|null} */ error) {
-    const run = batchRuns.get(id);
+  /** A worker answered request `id` (`result`) or it failed (`error`). */
+  function reply(/** @type {number} */ id, /** @type {string|null} */ result, /** @type {string|null} */ error) {
+    const run = replies.get(id);
     if (!run) return;
-    batchRuns.delete(id);
+    replies.delete(id);
     run.done(result, error);
   }
 
@@ -290,9 +290,9 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, wasmUrl, fullW
       w.onmessage = ({ data: m }) => {
         if (m.type === 'ready') { slot.live = true; slot.dead = false; ok(); pump(); return; }
         if (m.type === 'init-error' || m.type === 'crash') { broken(`the checker stopped (${m.message})`); return; }
-        if (m.type === 'batch-result') { batchDone(m.id, m.result, null); return; }
-        if (m.type === 'memory') { batchDone(m.id, String(m.bytes), null); return; }
-        if (m.type === 'batch-failed') { batchDone(m.id, null, m.message); return; }
+        if (m.type === 'batch-result') { reply(m.id, m.result, null); return; }
+        if (m.type === 'memory') { reply(m.id, String(m.bytes), null); return; }
+        if (m.type === 'batch-failed') { reply(m.id, null, m.message); return; }
         const job = slot.job;
         if (!job || job.id !== m.id) return;           // stale message from a replaced job
         if (m.type === 'report') {
@@ -327,7 +327,7 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, wasmUrl, fullW
     slot.job = null;
     slot.w.terminate();
     if (job && reason) deliver(job, errorReport(job.name, job.file.size, reason), { io: null, ms: 0, index: job.index, overlay: null });
-    for (const [id, run] of batchRuns) if (run.slot === slot) batchDone(id, null, reason ?? 'the checker was restarted');
+    for (const [id, run] of replies) if (run.slot === slot) reply(id, null, reason ?? 'the checker was restarted');
     if (!terminated) spawn(slot);
   }
 
@@ -397,7 +397,7 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, wasmUrl, fullW
       await ready;
       return Promise.all(slots.filter((s) => s.live).map((slot) => new Promise((resolve) => {
         const id = nextId++;
-        batchRuns.set(id, { slot, done: (/** @type {string|null} */ bytes) => resolve(Number(bytes) / 1e6) });
+        replies.set(id, { slot, done: (/** @type {string|null} */ bytes) => resolve(Number(bytes) / 1e6) });
         slot.w.postMessage({ type: 'memory', id });
       })));
     },

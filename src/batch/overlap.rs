@@ -68,7 +68,9 @@ impl Shift {
     }
 }
 
-fn spectrum(t: &Thumb) -> Vec<C> {
+/// A thumbnail's windowed 2-D spectrum (what [`shift_spectra`] compares); compute it once per
+/// frame when a frame is compared with both its neighbours.
+pub fn spectrum(t: &Thumb) -> Vec<C> {
     let (w, h) = (t.w as usize, t.h as usize);
     let mean = t.px.iter().map(|&p| p as f32).sum::<f32>() / t.px.len().max(1) as f32;
     // Tukey window (flat middle, cosine taper over the outer eighth on each side): keeps the
@@ -96,10 +98,17 @@ pub fn shift(a: &Thumb, b: &Thumb) -> Option<Shift> {
     if (a.w, a.h) != (b.w, b.h) || a.px.is_empty() {
         return None;
     }
-    let (fa, fb) = (spectrum(a), spectrum(b));
+    shift_spectra(a, &spectrum(a), b, &spectrum(b))
+}
+
+/// [`shift`] with the spectra already computed (`fa` of `a`, `fb` of `b`).
+pub fn shift_spectra(a: &Thumb, fa: &[C], b: &Thumb, fb: &[C]) -> Option<Shift> {
+    if (a.w, a.h) != (b.w, b.h) || a.px.is_empty() {
+        return None;
+    }
     let mut r: Vec<C> = fa
         .iter()
-        .zip(&fb)
+        .zip(fb)
         .map(|(x, y)| {
             let p = y.times(x.conj());
             let m = p.abs();

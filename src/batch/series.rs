@@ -21,7 +21,7 @@
 //! Findings: `series.<property>` per frame per `same` property; `series.iso`; `series.overlap`
 //! per frame after the first (with the percentage); `series.calibration` for the batch.
 
-use super::overlap::shift;
+use super::overlap::{shift_spectra, spectrum};
 use super::{Item, Outcome, base};
 use crate::brief::json::{Obj, choose};
 use crate::checks::{Severity, num};
@@ -233,11 +233,16 @@ pub fn run(rule: &SeriesRule, items: &[Item<'_>], out: &mut Outcome) {
             (None, Some(h)) => format!("≤ {} % shared with the previous frame", num(h)),
             (None, None) => String::new(),
         });
-        for w in chain.windows(2) {
+        // Each frame's spectrum once (it is compared with the frame before and after it).
+        let spectra: Vec<Option<Vec<_>>> =
+            chain.iter().map(|&i| items[i].fingerprint.map(|f| spectrum(&f.thumb.0))).collect();
+        for (k, w) in chain.windows(2).enumerate() {
             let (p, i) = (w[0], w[1]);
             let prev = base(items[p].file);
-            let pct = match (items[p].fingerprint, items[i].fingerprint) {
-                (Some(a), Some(b)) => shift(&a.thumb.0, &b.thumb.0).map(|s| (s.overlap() as f64 * 100.0).round()),
+            let pct = match (items[p].fingerprint, items[i].fingerprint, &spectra[k], &spectra[k + 1]) {
+                (Some(a), Some(b), Some(fa), Some(fb)) => {
+                    shift_spectra(&a.thumb.0, fa, &b.thumb.0, fb).map(|s| (s.overlap() as f64 * 100.0).round())
+                }
                 _ => None,
             };
             out.overlap_percent[i] = pct;

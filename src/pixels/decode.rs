@@ -267,6 +267,20 @@ pub fn jpeg_frame(bytes: &[u8]) -> Option<JpegFrame> {
     None
 }
 
+/// A JPEG decoded to a luma plane and a preview (8-bit).
+fn jpeg_decoded(origin: Origin, source_channels: u8, luma: Raster, preview: Raster) -> Decoded {
+    Decoded {
+        format: ImageFormat::Jpeg,
+        origin,
+        width: luma.width,
+        height: luma.height,
+        source_channels,
+        source_bit_depth: 8,
+        luma,
+        preview,
+    }
+}
+
 fn decode_jpeg(bytes: &[u8], opts: &DecodeOptions, origin: Origin) -> Result<Decoded, DecodeError> {
     let frame = jpeg_frame(bytes).ok_or_else(|| DecodeError::Corrupt("JPEG without a frame header".into()))?;
     check_limit(frame.width, frame.height, opts.max_pixels)?;
@@ -283,16 +297,7 @@ fn decode_jpeg(bytes: &[u8], opts: &DecodeOptions, origin: Origin) -> Result<Dec
         let mut on_row = |row: &[u8]| luma.extend_from_slice(row);
         match super::jpeg::decode(bytes, opts.max_pixels, opts.preview_max_side, &mut on_row) {
             Ok(s) => {
-                return Ok(Decoded {
-                    format: ImageFormat::Jpeg,
-                    origin,
-                    width: s.width,
-                    height: s.height,
-                    source_channels: s.channels,
-                    source_bit_depth: 8,
-                    luma: Raster::new_u8(s.width, s.height, 1, luma),
-                    preview: s.preview,
-                });
+                return Ok(jpeg_decoded(origin, s.channels, Raster::new_u8(s.width, s.height, 1, luma), s.preview));
             }
             Err(super::jpeg::Fallback::Error(e)) => return Err(e),
             Err(super::jpeg::Fallback::NotHandled(why)) if opts.jpeg == JpegPath::Preflight => {
@@ -327,16 +332,7 @@ fn decode_jpeg(bytes: &[u8], opts: &DecodeOptions, origin: Origin) -> Result<Dec
                 return decode_jpeg(bytes, &o, origin);
             };
             let (luma, preview) = split_ycc(ycc, w, h, opts.preview_max_side);
-            Ok(Decoded {
-                format: ImageFormat::Jpeg,
-                origin,
-                width: frame.width,
-                height: frame.height,
-                source_channels: channels,
-                source_bit_depth: 8,
-                luma: Raster::new_u8(frame.width, frame.height, 1, luma),
-                preview,
-            })
+            Ok(jpeg_decoded(origin, channels, Raster::new_u8(frame.width, frame.height, 1, luma), preview))
         }
         JpegPath::ZuneRgb => {
             let rgb = jpeg_zune(bytes, zune_core::colorspace::ColorSpace::RGB)?;
@@ -352,16 +348,7 @@ fn decode_jpeg(bytes: &[u8], opts: &DecodeOptions, origin: Origin) -> Result<Dec
             let luma = Raster::new_u8(frame.width, frame.height, 1, y);
             let small = jpeg_decoder_scaled(bytes, Some(opts.preview_max_side))?;
             let preview = downscale_box(&small, opts.preview_max_side);
-            Ok(Decoded {
-                format: ImageFormat::Jpeg,
-                origin,
-                width: frame.width,
-                height: frame.height,
-                source_channels: channels,
-                source_bit_depth: 8,
-                luma,
-                preview,
-            })
+            Ok(jpeg_decoded(origin, channels, luma, preview))
         }
     }
 }
@@ -379,16 +366,7 @@ fn decode_jpeg_grey(
     let y = jpeg_zune(bytes, zune_core::colorspace::ColorSpace::Luma)?;
     let luma = Raster::new_u8(frame.width, frame.height, 1, y);
     let preview = downscale_box(&luma, opts.preview_max_side);
-    Ok(Decoded {
-        format: ImageFormat::Jpeg,
-        origin,
-        width: frame.width,
-        height: frame.height,
-        source_channels: 1,
-        source_bit_depth: 8,
-        luma,
-        preview,
-    })
+    Ok(jpeg_decoded(origin, 1, luma, preview))
 }
 
 /// zune-jpeg decode to interleaved YCbCr; `None` when the file is not YCbCr-coded.
