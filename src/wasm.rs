@@ -250,6 +250,15 @@ pub fn manifest_csv(reports_json: &str) -> Result<String, JsError> {
     Ok(crate::manifest::to_csv(&reports))
 }
 
+/// The batch manifest as JSON (see `manifest.rs`): the same columns as [`manifest_csv`], typed —
+/// the same text `preflight check --manifest out.json` writes.
+#[wasm_bindgen(js_name = manifestJson)]
+pub fn manifest_json(reports_json: &str) -> Result<String, JsError> {
+    let reports: Vec<crate::report::Report> =
+        serde_json::from_str(reports_json).map_err(|e| JsError::new(&format!("not a list of reports: {e}")))?;
+    Ok(crate::manifest::to_json(&reports))
+}
+
 /// The crate version, shown in the page footer and written into manifests.
 #[wasm_bindgen]
 pub fn version() -> String {

@@ -203,12 +203,14 @@ fn cli_over_the_corpus_agrees_with_exiftool() {
 }
 
 #[test]
-fn manifest_writes_one_csv_row_per_file() {
+fn manifest_writes_one_row_per_file_as_csv_and_json() {
     let dir = scratch("manifest");
-    let csv = dir.join("out.csv");
+    let (csv, json) = (dir.join("out.csv"), dir.join("out.JSON"));
     let out = bin()
         .args(["check", "--manifest"])
         .arg(&csv)
+        .arg("--manifest")
+        .arg(&json)
         .arg(fixtures().join("exifpy__Canon_40D.jpg"))
         .arg(fixtures().join("exifpy__DSCN0010.jpg"))
         .output()
@@ -220,6 +222,25 @@ fn manifest_writes_one_csv_row_per_file() {
     assert!(rows[0].starts_with("file,file_size,format,width,height,megapixels,bit_depth,datetime_original,"));
     assert!(rows[2].contains(",NIKON,COOLPIX P6000,"), "{}", rows[2]);
     assert!(rows[2].contains(",43.46744833333333,11.885126666663888,") || rows[2].contains(",43.4674"), "{}", rows[2]);
+
+    // The JSON manifest: the same rows, typed, with the CSV's header as `columns`.
+    let m: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(m["preflight_manifest"], 1);
+    let header: Vec<String> = m["columns"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_string()).collect();
+    assert_eq!(header.join(","), rows[0]);
+    let files = m["files"].as_array().unwrap();
+    assert_eq!(files.len(), 2);
+    assert_eq!((files[1]["make"].as_str(), files[1]["model"].as_str()), (Some("NIKON"), Some("COOLPIX P6000")));
+    assert!((files[1]["gps_lat"].as_f64().unwrap() - 43.4674).abs() < 1e-3, "{}", files[1]["gps_lat"]);
+    assert!(files[0]["width"].is_u64() && files[0]["iso"].is_u64(), "numbers stay numbers: {}", files[0]);
+    for (row, line) in files.iter().zip(&rows[1..]) {
+        assert!(line.starts_with(&format!("{},", row["file"].as_str().unwrap())), "{line}");
+        for (check, v) in row["checks"].as_object().unwrap() {
+            // (Checks come after the fixed columns; a check may share a fixed column's name: `format`.)
+            let col = header.iter().rposition(|h| h == check).unwrap();
+            assert_eq!(line.split(',').nth(col), v["verdict"].as_str(), "{check}: {line}");
+        }
+    }
 }
 
 #[cfg(not(feature = "detect"))]

@@ -616,7 +616,9 @@ function wireDrop() {
   });
   els.exportCsv.addEventListener('click', () => {
     const reports = entries.map((e) => e.report).filter(Boolean);
+    // One click, both files the buyer asked for (same rows; the JSON keeps numbers typed).
     save(pf.manifest(/** @type {Report[]} */ (reports)), 'text/csv', S.exportCsvName);
+    save(pf.manifestJson(/** @type {Report[]} */ (reports)), 'application/json', S.exportManifestJsonName);
   });
 }
 

@@ -9,7 +9,7 @@
 // worker: after `ready` resolves, checking files never touches the network. Files are passed
 // to workers by reference (structured clone of a File is a handle, not a copy) one at a time,
 // and each worker reads only the byte ranges the parsers ask for.
-import init, { Engine, manifestCsv, validateBrief, version } from './pkg/preflight.js';
+import init, { Engine, manifestCsv, manifestJson, validateBrief, version } from './pkg/preflight.js';
 
 /**
  * @typedef {'pass'|'warn'|'fail'|'error'} Verdict
@@ -87,6 +87,7 @@ import init, { Engine, manifestCsv, validateBrief, version } from './pkg/preflig
  *   resume(): void,
  *   readonly paused: boolean,
  *   manifest(reports: Report[]): string,
+ *   manifestJson(reports: Report[]): string,
  *   terminate(): void,
  *   readonly version: string,
  *   readonly brief: object|null,
@@ -380,6 +381,12 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, wasmUrl, fullW
      * @param {Report[]} reports @returns {string}
      */
     manifest(reports) { return manifestCsv(JSON.stringify(reports)); },
+    /**
+     * The same manifest as JSON (`{ preflight_manifest: 1, generator, columns, files }`, one object
+     * per file with typed values and a `checks` map) — what `preflight check --manifest out.json` writes.
+     * @param {Report[]} reports @returns {string}
+     */
+    manifestJson(reports) { return manifestJson(JSON.stringify(reports)); },
     get brief() { return current?.brief ?? null; },
 
     /**

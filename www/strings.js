@@ -53,8 +53,9 @@ export const strings = {
   clear: 'Clear results',
   export: 'Save results (JSON)',
   exportName: 'preflight-results.json',
-  exportCsv: 'Save manifest (CSV)',
+  exportCsv: 'Save manifest (CSV + JSON)',
   exportCsvName: 'manifest.csv',
+  exportManifestJsonName: 'manifest.json',
   filterAll: 'All',
   filterLabel: 'Show only',
 

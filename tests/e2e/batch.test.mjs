@@ -117,9 +117,25 @@ test('120 files dropped at once: every one reported, duplicate sets grouped, man
   assert.deepEqual(visible, ['shoot/copy-of-000.jpg']);
   await page.selectOption('#check-filter', '');
 
-  // The manifest downloads and has one row per card with the same verdicts.
-  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
-  const csv = readFileSync(await download.path(), 'utf8').trim().split('\n');
+  // One click downloads manifest.csv and manifest.json; both have one row per card with the
+  // card's verdicts.
+  const downloads = [];
+  const bothSaved = new Promise((resolve) => page.on('download', (d) => { downloads.push(d); if (downloads.length === 2) resolve(); }));
+  await page.click('#export-csv');
+  await bothSaved;
+  const saved = Object.fromEntries(downloads.map((d) => [d.suggestedFilename(), d]));
+  assert.deepEqual(Object.keys(saved).sort(), ['manifest.csv', 'manifest.json']);
+  const manifest = JSON.parse(readFileSync(await saved['manifest.json'].path(), 'utf8'));
+  assert.equal(manifest.preflight_manifest, 1);
+  assert.equal(manifest.files.length, 120);
+  for (const row of manifest.files) {
+    const card = by[row.file];
+    assert.equal(row.verdict, card.verdict, row.file);
+    assert.equal(row.width, row.file === 'shoot/small-002.jpg' ? 320 : 640, `${row.file}: dimensions are numbers`);
+    for (const [check, verdict] of Object.entries(card.checks)) assert.equal(row.checks[check]?.verdict, verdict, `${row.file} ${check}`);
+  }
+  const csv = readFileSync(await saved['manifest.csv'].path(), 'utf8').trim().split('\n');
+  assert.equal(csv[0].trim(), manifest.columns.map((c) => (/[",]/.test(c) ? `"${c.replaceAll('"', '""')}"` : c)).join(','), 'same columns');
   const header = csv[0].split(',');
   const fileCol = header.indexOf('file'), verdictCol = header.indexOf('verdict');
   assert.ok(fileCol >= 0 && verdictCol >= 0, header.join(','));

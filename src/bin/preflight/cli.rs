@@ -18,7 +18,7 @@ const USAGE: &str = "\
 preflight — check photos against a buyer's brief, locally.
 
 USAGE:
-    preflight check [--brief FILE] [--json] [--manifest FILE.csv] [--models DIR] [--jobs N] PATH...
+    preflight check [--brief FILE] [--json] [--manifest FILE.csv|.json]... [--models DIR] [--jobs N] PATH...
     preflight brief FILE
 
 COMMANDS:
@@ -29,8 +29,9 @@ COMMANDS:
 OPTIONS:
     --brief FILE   The brief to check against (default: the built-in general brief).
     --json         Print reports as a JSON array (the same JSON the browser produces).
-    --manifest F   Also write the batch manifest (one CSV row per file, every check's verdict
-                   and measured value; the same CSV the page saves).
+    --manifest F   Also write the batch manifest: one row per file, every check's verdict and
+                   measured value; JSON if F ends in .json, else CSV (the same files the page
+                   saves). Repeat to write both.
     --models DIR   Face and licence-plate models (centerface.onnx, clp_det.onnx), for briefs
                    with `faces` / `plates` rules (default: ./models, else a models/ folder
                    next to the executable or above it; `node scripts/models.mjs` fetches them).
@@ -59,7 +60,7 @@ pub fn main() -> ExitCode {
 struct CheckArgs {
     brief: Option<PathBuf>,
     json: bool,
-    manifest: Option<PathBuf>,
+    manifests: Vec<PathBuf>,
     models: Option<PathBuf>,
     jobs: Option<usize>,
     paths: Vec<PathBuf>,
@@ -84,12 +85,12 @@ fn run() -> Result<ExitCode, String> {
     match command.as_str() {
         "check" => {
             let mut args =
-                CheckArgs { brief: None, json: false, manifest: None, models: None, jobs: None, paths: Vec::new() };
+                CheckArgs { brief: None, json: false, manifests: Vec::new(), models: None, jobs: None, paths: Vec::new() };
             while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
                 match arg {
                     Long("brief") => args.brief = Some(parser.value().map_err(|e| e.to_string())?.into()),
                     Long("json") => args.json = true,
-                    Long("manifest") => args.manifest = Some(parser.value().map_err(|e| e.to_string())?.into()),
+                    Long("manifest") => args.manifests.push(parser.value().map_err(|e| e.to_string())?.into()),
                     Long("models") => args.models = Some(parser.value().map_err(|e| e.to_string())?.into()),
                     Long("jobs") | Short('j') => {
                         let n: usize = parser
@@ -278,9 +279,10 @@ fn check_command(args: CheckArgs) -> Result<ExitCode, String> {
         preflight::batch::apply(&outcome, &mut reports);
     }
 
-    if let Some(path) = &args.manifest {
-        std::fs::write(path, preflight::manifest::to_csv(&reports))
-            .map_err(|e| format!("cannot write manifest {}: {e}", path.display()))?;
+    for path in &args.manifests {
+        let json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        let text = if json { preflight::manifest::to_json(&reports) } else { preflight::manifest::to_csv(&reports) };
+        std::fs::write(path, text).map_err(|e| format!("cannot write manifest {}: {e}", path.display()))?;
     }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
