@@ -129,6 +129,7 @@ pub fn find(
     probe: &crate::probe::Probe,
     metadata: &crate::metadata::Metadata,
     rules: &crate::checks::Rules,
+    limits: &crate::brief::Limits,
     decoded: Option<crate::DecodedRgba<'_>>,
     detectors: Option<&Detectors>,
 ) -> Detections {
@@ -145,7 +146,7 @@ pub fn find(
     #[cfg(feature = "detect")]
     {
         let thorough = rules.faces.as_ref().is_some_and(|f| f.thorough);
-        let want = engine::Want { faces: want_faces, plates: want_plates, thorough_faces: thorough };
+        let want = engine::Want { faces: want_faces, plates: want_plates, thorough_faces: thorough, limits: *limits };
         match engine::find(&d.engine, reader, probe, metadata, decoded, want) {
             Ok(found) => found,
             Err(why) => unavailable(&why),
@@ -153,7 +154,7 @@ pub fn find(
     }
     #[cfg(not(feature = "detect"))]
     {
-        let _ = (d, reader, probe, metadata, decoded);
+        let _ = (d, reader, probe, metadata, decoded, limits);
         unavailable(NOT_COMPILED)
     }
 }
@@ -247,6 +248,8 @@ mod engine {
         pub faces: bool,
         pub plates: bool,
         pub thorough_faces: bool,
+        /// The brief's limits on decoding.
+        pub limits: crate::brief::Limits,
     }
 
     fn run<D: Detector>(d: &Mutex<D>, img: &Rgb, effort: Effort) -> Result<Vec<RawBox>, String> {
@@ -284,7 +287,7 @@ mod engine {
         if want.plates {
             side = side.max(PlateDetector::default_config().needed_side(Effort::Normal));
         }
-        let (img, origin) = raster(reader, probe, metadata, decoded, side)?;
+        let (img, origin) = raster(reader, probe, metadata, decoded, side, &want.limits)?;
         // Boxes go to the full-size image as displayed: the header's size (turned by the
         // orientation), or for browser-decoded pixels their own size.
         let (ow, oh) = match (origin, probe.width, probe.height) {
@@ -320,6 +323,7 @@ mod engine {
         metadata: &crate::metadata::Metadata,
         decoded: Option<crate::DecodedRgba<'_>>,
         side: u32,
+        limits: &crate::brief::Limits,
     ) -> Result<(Rgb, Origin), String> {
         use crate::probe::Format::*;
         let format = probe.format.ok_or("the file is not an image format preflight recognises")?;
@@ -335,16 +339,16 @@ mod engine {
             };
         }
         let bytes = reader
-            .read_vec(0, reader.len(), crate::MAX_PIXEL_FILE_BYTES, "the image file")
+            .read_vec(0, reader.len(), limits.max_file_bytes, "the image file")
             .map_err(|e| e.to_string())?;
-        let limit = DecodeOptions::default().max_pixels;
+        let limit = limits.max_pixels;
         let (img, origin) = match format {
             // Twice the largest pass: the passes then shrink by area averaging, as from a full
             // decode (at just the pass size, DCT scaling lost a weak plate on the corpus).
             Jpeg => (jpeg(&bytes, side.saturating_mul(2), limit)?, Origin::Image),
             Png => (crate::detect::decode_rgb(&bytes, limit)?, Origin::Image),
             _ => {
-                let opts = DecodeOptions { preview_max_side: side.saturating_mul(2), ..DecodeOptions::default() };
+                let opts = DecodeOptions { preview_max_side: side.saturating_mul(2), ..limits.decode_options() };
                 let d = decode(&bytes, &opts).map_err(|e| e.to_string())?;
                 let preview = matches!(d.origin, crate::pixels::decode::Origin::EmbeddedPreview { .. });
                 (rgb8(&d.preview)?, if preview { Origin::Preview } else { Origin::Image })

@@ -86,6 +86,7 @@ fn analyze_pixels(
     reader: &mut Reader<'_>,
     p: &probe::Probe,
     needs: pixels::analysis::Needs,
+    limits: &brief::Limits,
 ) -> Result<pixels::analysis::PixelAnalysis, String> {
     let Some(format) = p.format else {
         return Err("the file is not an image format preflight recognises".into());
@@ -104,12 +105,12 @@ fn analyze_pixels(
     #[cfg(feature = "pixels")]
     {
         let bytes =
-            reader.read_vec(0, reader.len(), MAX_PIXEL_FILE_BYTES, "the image file").map_err(|e| e.to_string())?;
-        pixels::analysis::analyze(&bytes, needs, &pixels::DecodeOptions::default()).map_err(|e| e.to_string())
+            reader.read_vec(0, reader.len(), limits.max_file_bytes, "the image file").map_err(|e| e.to_string())?;
+        pixels::analysis::analyze(&bytes, needs, &limits.decode_options()).map_err(|e| e.to_string())
     }
     #[cfg(not(feature = "pixels"))]
     {
-        let _ = (reader, needs);
+        let _ = (reader, needs, limits);
         Err("this build of the engine has no pixel decoders (header checks only)".into())
     }
 }
@@ -165,12 +166,12 @@ pub fn check_with_decoded(
                         d.width,
                         d.height,
                         needs,
-                        &pixels::DecodeOptions::default(),
+                        &brief.limits.decode_options(),
                     )
                     .map_err(|e| e.to_string()),
                     _ => {
                         let _ = (own, decoded);
-                        analyze_pixels(&mut reader, &p, needs)
+                        analyze_pixels(&mut reader, &p, needs, &brief.limits)
                     }
                 };
                 match result {
@@ -178,7 +179,7 @@ pub fn check_with_decoded(
                     Err(why) => unavailable = Some(why),
                 }
             }
-            let found = detectors::find(&mut reader, &p, &metadata, &brief.rules, decoded, ctx.detectors);
+            let found = detectors::find(&mut reader, &p, &metadata, &brief.rules, &brief.limits, decoded, ctx.detectors);
             let ev = checks::Evidence {
                 file_name,
                 file_size,

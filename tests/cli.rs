@@ -271,3 +271,36 @@ fn faces_and_plates_warn_when_this_build_cannot_detect() {
         assert!(msg.starts_with(start) && msg.contains("without the `detect` feature"), "{msg}");
     }
 }
+
+#[test]
+fn a_brief_can_lower_the_limits_but_not_raise_them() {
+    let dir = scratch("limits");
+    let n = std::cell::Cell::new(0);
+    let brief = |limits: &str| {
+        n.set(n.get() + 1);
+        let b = dir.join(format!("brief-{}.json", n.get()));
+        std::fs::write(
+            &b,
+            format!(r#"{{"preflight_brief": 1, "name": "t", "checks": {{"exposure": {{"max_highlights_percent": 50}}}}, "limits": {{{limits}}}}}"#),
+        )
+        .unwrap();
+        b
+    };
+    let run = |b: &std::path::Path| {
+        bin().args(["check", "--json", "--brief"]).arg(b).arg(fixtures().join("exifpy__Canon_40D.jpg")).output().unwrap()
+    };
+    // Default limits: the 100 × 68 photo is analysed.
+    let r = &json_of(&run(&brief(r#""max_megapixels": 120"#)))[0];
+    assert!(r["pixels"].is_object(), "{r}");
+    // 0.005 MP: refused from the header, with the limit named.
+    let r = &json_of(&run(&brief(r#""max_megapixels": 0.005, "max_file_mb": 1, "max_decoded_mb": 64"#)))[0];
+    let f = r["findings"].as_array().unwrap().iter().find(|f| f["check"] == "pixels").expect("a pixels finding");
+    assert_eq!(f["verdict"], "warn", "{f}");
+    assert!(f["message"].as_str().unwrap().contains("above the 0.0 MP pixel-check limit"), "{f}");
+    // Raising a limit is an error in the brief.
+    let out = bin().args(["brief"]).arg(brief(r#""max_megapixels": 500, "max_decoded_mb": 0"#)).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(err.contains("limits.max_megapixels: a brief can only lower this limit: at most 120, found 500"), "{err}");
+    assert!(err.contains("limits.max_decoded_mb: must be greater than 0"), "{err}");
+}

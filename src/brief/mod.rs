@@ -5,7 +5,8 @@
 //! ```json
 //! { "preflight_brief": 1, "name": "…", "description": "…", "source": "https://…",
 //!   "checks": { "format": {…}, "resolution": {…}, "bit_depth": {…}, "exif": {…},
-//!               "capture_time": {…}, "gps": {…}, "file_size": {…} } }
+//!               "capture_time": {…}, "gps": {…}, "file_size": {…} },
+//!   "limits": { "max_megapixels": 60 } }
 //! ```
 //!
 //! Parsing collects *every* problem (invalid JSON with line/column, unknown keys with a
@@ -13,9 +14,11 @@
 //! path, instead of stopping at the first. Nothing in a brief is silently ignored.
 
 pub mod json;
+pub mod limits;
 
 use crate::checks::Rules;
 use json::{Errors, Obj};
+pub use limits::Limits;
 
 /// The brief format version this build reads.
 pub const FORMAT_VERSION: u64 = 1;
@@ -28,6 +31,8 @@ pub struct Brief {
     /// Where the rules come from (a URL or a citation), shown next to the name.
     pub source: Option<String>,
     pub rules: Rules,
+    /// What one file may cost (the `limits` block; defaults when absent).
+    pub limits: Limits,
 }
 
 /// One problem in a brief, located by its JSON path (`checks.resolution.min_megapixels`,
@@ -91,6 +96,10 @@ fn read(doc: &json::Json, errs: &Errors) -> Brief {
     if let Some(mut checks) = o.obj("checks") {
         brief.rules = Rules::parse(&mut checks);
         checks.finish();
+    }
+    if let Some(mut limits) = o.obj("limits") {
+        brief.limits = Limits::parse(&mut limits);
+        limits.finish();
     }
     o.finish();
     brief

@@ -90,23 +90,44 @@ pub fn decode_rgb(bytes: &[u8], max_pixels: u64) -> Result<Rgb, String> {
         let mut reader = d.read_info().map_err(err)?;
         let (w, h) = (reader.info().width, reader.info().height);
         limit(w, h)?;
-        let size = reader.output_buffer_size().ok_or("PNG too large")?;
-        let mut buf = vec![0u8; size];
-        let out = reader.next_frame(&mut buf).map_err(err)?;
-        if out.bit_depth != png::BitDepth::Eight {
-            return Err(format!("PNG bit depth {:?} after expansion", out.bit_depth));
+        // Row by row into the RGB image: the only full-size buffer is the 3-byte-per-pixel result.
+        let (colour, depth) = reader.output_color_type();
+        if depth != png::BitDepth::Eight {
+            return Err(format!("PNG bit depth {depth:?} after expansion"));
         }
-        let n = w as usize * h as usize;
-        let data = match out.color_type {
-            png::ColorType::Rgb => {
-                buf.truncate(n * 3);
-                buf
-            }
-            png::ColorType::Rgba => buf[..n * 4].chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]).collect(),
-            png::ColorType::Grayscale => buf[..n].iter().flat_map(|&g| [g, g, g]).collect(),
-            png::ColorType::GrayscaleAlpha => buf[..n * 2].chunks_exact(2).flat_map(|p| [p[0], p[0], p[0]]).collect(),
-            png::ColorType::Indexed => return Err("PNG palette not expanded".into()),
+        let mut data = Vec::with_capacity(w as usize * h as usize * 3);
+        // Interlaced: decoded whole first (`next_row` would give the Adam7 passes).
+        let whole = if reader.info().interlaced {
+            let mut buf = vec![0u8; reader.output_buffer_size().ok_or("PNG too large")?];
+            reader.next_frame(&mut buf).map_err(err)?;
+            Some(buf)
+        } else {
+            None
         };
+        let line = reader.output_line_size(w).ok_or("PNG too large")?;
+        let mut rows = whole.as_deref().map(|b| b.chunks_exact(line));
+        loop {
+            let row = match rows.as_mut() {
+                Some(it) => match it.next() {
+                    Some(r) => r,
+                    None => break,
+                },
+                None => match reader.next_row().map_err(err)? {
+                    Some(r) => r.data(),
+                    None => break,
+                },
+            };
+            match colour {
+                png::ColorType::Rgb => data.extend_from_slice(&row[..w as usize * 3]),
+                png::ColorType::Rgba => data.extend(row.chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]])),
+                png::ColorType::Grayscale => data.extend(row.iter().flat_map(|&g| [g, g, g])),
+                png::ColorType::GrayscaleAlpha => data.extend(row.chunks_exact(2).flat_map(|p| [p[0], p[0], p[0]])),
+                png::ColorType::Indexed => return Err("PNG palette not expanded".into()),
+            }
+        }
+        if data.len() != w as usize * h as usize * 3 {
+            return Err(format!("PNG: the image data ends after row {} of {h}", data.len() / (w as usize * 3)));
+        }
         Ok(Rgb::new(w, h, data))
     } else {
         Err("only JPEG and PNG are decoded for detection here".into())

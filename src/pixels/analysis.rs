@@ -2,18 +2,19 @@
 //! keep what the report and the preview overlays show.
 //!
 //! # Allocations
-//! A streamed JPEG never exists at full size (see [`analyze`]); other files' decoded image lives
-//! only inside [`analyze`]. What it returns is small:
+//! A streamed JPEG, PNG or TIFF never exists at full size (see [`analyze`]); other files' decoded
+//! image lives only inside [`analyze`], within `DecodeOptions::max_decoded_bytes`. What it returns is small:
 //! the measures, the sharpness tile grid (~1500 tiles at 24 MP) and a one-byte-per-pixel clipping
 //! mask of the preview (≤ 1 MB).
 
 use serde::Serialize;
 
-use super::decode::{self, DecodeError, DecodeOptions, JpegPath, Origin, decode};
+use super::decode::{self, DecodeError, DecodeOptions, ImageFormat, JpegPath, Origin, decode};
 use super::exposure::{self, ClipThresholds, Exposure};
 use super::jpeg::{self, Fallback};
 use super::pass::{LumaPass, LumaSums, measure_raster};
 use super::raster::{Raster, Samples, downscale_box, luma8};
+use super::rows;
 use super::sharpness::{self, Sharpness, SharpnessOptions};
 use super::stats::{self, Grayscale, Noise, Upsampling};
 
@@ -104,7 +105,8 @@ pub struct PixelAnalysis {
 ///
 /// JPEGs (and a raw file's embedded JPEG preview) that preflight's own decoder handles are
 /// streamed: luma rows go straight from the inverse DCT into the [`pass`](super::pass), so no
-/// full-size buffer exists. Other files are decoded whole, then measured the same way.
+/// full-size buffer exists. So are non-interlaced PNGs and chunky TIFFs ([`rows`]). Other files
+/// are decoded whole, then measured the same way.
 pub fn analyze(bytes: &[u8], needs: Needs, opts: &DecodeOptions) -> Result<PixelAnalysis, DecodeError> {
     let tile = SharpnessOptions::default().tile;
     if opts.jpeg == JpegPath::Auto
@@ -127,6 +129,19 @@ pub fn analyze(bytes: &[u8], needs: Needs, opts: &DecodeOptions) -> Result<Pixel
             Err(Fallback::Error(e)) => return Err(e),
             Err(Fallback::NotHandled(_)) => {} // the general decoder below
         }
+    }
+    // PNG and TIFF: rows straight from the decoder (a raw container's preview is a JPEG, above).
+    let streamed = match decode::sniff(bytes) {
+        Some(ImageFormat::Png) => rows::png(bytes, opts, needs.luma())?,
+        Some(ImageFormat::Tiff) if !decode::scan_tiff(bytes).is_raw_container => {
+            // A TIFF this path cannot read may still have a JPEG preview: the general decoder
+            // below tries both.
+            rows::tiff(bytes, opts, needs.luma()).ok().flatten()
+        }
+        _ => None,
+    };
+    if let Some(s) = streamed {
+        return Ok(measure(s.sums.as_ref(), &s.preview, s.width, s.height, Origin::Image, s.bit_depth, s.channels, needs));
     }
     let d = decode(bytes, opts)?;
     let sums = needs.luma().then(|| measure_raster(&d.luma, tile));

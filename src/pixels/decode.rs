@@ -95,6 +95,10 @@ pub struct DecodeOptions {
     /// many pixels: such a decoder holds every DCT coefficient (≈ 6 bytes per pixel for colour)
     /// plus its output, which above ~24 MP no longer fits the 256 MB wasm budget.
     pub max_whole_image_jpeg_pixels: u64,
+    /// Refuse to decode an image whole when its decoded buffers would exceed this many bytes
+    /// (interlaced PNG, planar TIFF, WebP: the formats that cannot be streamed by rows), and
+    /// bounds the decoders' own buffers. Streamed PNG/TIFF and JPEG never come near it.
+    pub max_decoded_bytes: u64,
     /// Longest side of the preview raster (box-downscaled by an integer factor, so it may be
     /// smaller).
     pub preview_max_side: u32,
@@ -106,6 +110,7 @@ impl Default for DecodeOptions {
         DecodeOptions {
             max_pixels: 120_000_000,
             max_whole_image_jpeg_pixels: 24_000_000,
+            max_decoded_bytes: 512_000_000,
             preview_max_side: 1024,
             jpeg: JpegPath::default(),
         }
@@ -136,6 +141,8 @@ pub enum DecodeError {
     UnknownFormat,
     /// The header declares more pixels than allowed.
     TooLarge { width: u32, height: u32, max_pixels: u64 },
+    /// Decoding the image whole would need more memory than [`DecodeOptions::max_decoded_bytes`].
+    OverBudget { width: u32, height: u32, needed: u64, budget: u64 },
     /// A DNG/raw file without a JPEG preview this decoder can read.
     NoPreview,
     /// A valid file of a kind not handled here (e.g. 32-bit float TIFF, 12-bit JPEG).
@@ -153,6 +160,13 @@ impl std::fmt::Display for DecodeError {
                 "image is {width}×{height} ({:.1} MP), above the {:.1} MP pixel-check limit",
                 *width as f64 * *height as f64 / 1e6,
                 *max_pixels as f64 / 1e6
+            ),
+            DecodeError::OverBudget { width, height, needed, budget } => write!(
+                f,
+                "decoding this {width}×{height} image whole would need {}, above the {} memory budget \
+                 (interlaced PNG, planar TIFF and WebP cannot be read row by row)",
+                super::rows::megabytes(*needed),
+                super::rows::megabytes(*budget)
             ),
             DecodeError::NoPreview => write!(f, "raw file without a readable embedded JPEG preview"),
             DecodeError::Unsupported(s) => write!(f, "unsupported image: {s}"),
@@ -185,6 +199,14 @@ pub fn check_limit(width: u32, height: u32, max_pixels: u64) -> Result<(), Decod
     }
     if width as u64 * height as u64 > max_pixels {
         return Err(DecodeError::TooLarge { width, height, max_pixels });
+    }
+    Ok(())
+}
+
+/// Refuses a whole-image decode whose buffers (`needed` bytes, from the header) exceed the budget.
+fn check_budget(width: u32, height: u32, needed: u64, opts: &DecodeOptions) -> Result<(), DecodeError> {
+    if needed > opts.max_decoded_bytes {
+        return Err(DecodeError::OverBudget { width, height, needed, budget: opts.max_decoded_bytes });
     }
     Ok(())
 }
@@ -480,6 +502,10 @@ fn decode_png(bytes: &[u8], opts: &DecodeOptions) -> Result<Decoded, DecodeError
     let (w, h) = (reader.info().width, reader.info().height);
     check_limit(w, h, opts.max_pixels)?;
     let size = reader.output_buffer_size().ok_or_else(|| DecodeError::Unsupported("PNG too large".into()))?;
+    // The decoder's buffer, its 16-bit copy, the luma plane.
+    let sixteen = reader.output_color_type().1 == png::BitDepth::Sixteen;
+    let px = w as u64 * h as u64;
+    check_budget(w, h, size as u64 * if sixteen { 2 } else { 1 } + px * if sixteen { 2 } else { 1 }, opts)?;
     let mut buf = vec![0u8; size];
     let out = reader.next_frame(&mut buf).map_err(err)?;
     buf.truncate(out.buffer_size());
@@ -528,6 +554,7 @@ fn decode_webp(bytes: &[u8], opts: &DecodeOptions) -> Result<Decoded, DecodeErro
     let (w, h) = d.dimensions();
     check_limit(w, h, opts.max_pixels)?;
     let size = d.output_buffer_size().ok_or_else(|| DecodeError::Unsupported("WebP too large".into()))?;
+    check_budget(w, h, size as u64 + w as u64 * h as u64, opts)?;
     let mut buf = vec![0u8; size];
     d.read_image(&mut buf).map_err(err)?;
     let alpha = d.has_alpha();
@@ -589,17 +616,20 @@ fn decode_tiff_image(bytes: &[u8], opts: &DecodeOptions) -> Result<Decoded, Deco
     let (w, h) = d.dimensions().map_err(err)?;
     check_limit(w, h, opts.max_pixels)?;
     let mut limits = Limits::default();
-    limits.decoding_buffer_size = (opts.max_pixels as usize).saturating_mul(8);
-    limits.intermediate_buffer_size = limits.decoding_buffer_size;
+    limits.decoding_buffer_size = opts.max_decoded_bytes as usize;
+    limits.intermediate_buffer_size = opts.max_decoded_bytes as usize;
     let mut d = d.with_limits(limits);
     let ct = d.colortype().map_err(err)?;
-    let (in_ch, colour, alpha) = match ct {
-        C::Gray(_) => (1, 1, false),
-        C::GrayA(_) => (2, 1, true),
-        C::RGB(_) => (3, 3, false),
-        C::RGBA(_) => (4, 3, true),
+    let (in_ch, colour, alpha, bits) = match ct {
+        C::Gray(b) => (1, 1, false, b),
+        C::GrayA(b) | C::Multiband { bit_depth: b, num_samples: 2 } => (2, 1, true, b),
+        C::RGB(b) => (3, 3, false, b),
+        C::RGBA(b) => (4, 3, true, b),
         other => return Err(DecodeError::Unsupported(format!("TIFF colour type {other:?}"))),
     };
+    // The decoded image and the luma plane.
+    let bytes_per_sample = (bits as u64).div_ceil(8).max(1);
+    check_budget(w, h, w as u64 * h as u64 * bytes_per_sample * (in_ch as u64 + 1), opts)?;
     let declared_max: Option<u16> = d.find_tag_unsigned::<u16>(Tag::MaxSampleValue).ok().flatten();
     let full = match d.read_image().map_err(err)? {
         DecodingResult::U8(v) => Raster::new_u8(w, h, colour, drop_alpha(v, in_ch, alpha)),

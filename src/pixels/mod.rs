@@ -24,6 +24,7 @@ pub mod exposure;
 pub mod jpeg;
 pub mod pass;
 pub mod raster;
+pub mod rows;
 pub mod sharpness;
 pub mod stats;
 pub mod synth;
