@@ -101,6 +101,14 @@ test('<photo-preflight> blocks the submit while a file fails, and submits the re
   assert.equal(sent.reports[0].file, 'exifpy__DSCN0010.jpg');
   assert.equal(sent.reports[0].verdict, 'pass');
   assert.equal(sent.reports[0].width, 640);
+
+  // preflight.d.ts declares exactly the keys a real report carries.
+  const dts = await readFile(path.join(repoRoot, 'www/preflight.d.ts'), 'utf8');
+  const declared = (/** @type {string} */ name) => [...dts.slice(dts.indexOf(`export interface ${name} {`)).split('\n}')[0]
+    .matchAll(/^  (\w+)\??:/gm)].map((m) => m[1]);
+  assert.deepEqual(Object.keys(sent.reports[0]).filter((k) => !declared('Report').includes(k)), [], 'undeclared report keys');
+  assert.deepEqual(Object.keys(sent.reports[0].metadata), declared('Metadata'));
+  assert.deepEqual(Object.keys(sent.reports[0].findings[0]), declared('Finding'));
   await page.close();
 });
 
