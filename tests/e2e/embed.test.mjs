@@ -196,3 +196,35 @@ test('FilePond: the plugin marks a failing item invalid with the reason, and acc
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('createPreflight: events mirror the callbacks, and `models` says where the workers fetch the detection models', async () => {
+  const { page } = await open('plain-form.html');
+  const bytes = [...await readFile(PASSING)];
+  const out = await page.evaluate(async (data) => {
+    const { createPreflight } = await import('/preflight.js');
+    const file = new File([new Uint8Array(data)], 'a.jpg', { type: 'image/jpeg' });
+    /** @type {string[]} */ const seen = [];
+    const pf = createPreflight({ brief: { preflight_brief: 1, name: 'Events', checks: { resolution: { min_width: 320 } } }, workers: 1 });
+    for (const type of ['ready', 'report', 'progress', 'batch', 'error']) {
+      pf.addEventListener(type, (/** @type {any} */ ev) => seen.push(`${type}:${JSON.stringify(ev.detail?.report?.verdict ?? ev.detail?.done ?? ev.detail?.briefName ?? null)}`));
+    }
+    await pf.check([file, file]);
+    pf.terminate();
+
+    // Faces brief, models from a folder that does not exist: the workers cannot start, and say why.
+    const faces = { preflight_brief: 1, name: 'Faces', checks: { faces: { max: 0 } } };
+    const nowhere = createPreflight({ brief: faces, workers: 1, models: '/no-models-here' });
+    const failed = await nowhere.ready.then(() => 'started', (e) => e.message);
+    nowhere.terminate();
+    // The same brief with the models' real folder (no trailing slash: it is added) runs detection.
+    const there = createPreflight({ brief: faces, workers: 1, models: '/pkg/models' });
+    const [report] = await there.check([file]);
+    there.terminate();
+    return { seen, failed, faces: report.faces, verdict: report.findings.find((/** @type {any} */ f) => f.check === 'faces')?.verdict };
+  }, bytes);
+  assert.deepEqual(out.seen, ['ready:"Events"', 'report:"pass"', 'progress:1', 'report:"pass"', 'progress:2']);
+  assert.match(out.failed, /could not load the detection model centerface\.onnx: HTTP 404/);
+  assert.ok(Array.isArray(out.faces), 'detection ran with the models from the given folder');
+  assert.ok(out.verdict === 'pass' || out.verdict === 'fail');
+  await page.close();
+});
