@@ -114,7 +114,9 @@ test('<photo-preflight> blocks the submit while a file fails, and submits the re
 
 test('<photo-preflight> with a file that is still being checked holds the form back until it is done', async () => {
   const { page, errors } = await open('plain-form.html');
-  // Before the checker is even loaded: choose a file and submit at once.
+  // The checker is paused, so the file stays "being checked" for as long as the test needs.
+  await page.waitForFunction(() => /** @type {any} */ (document.querySelector('photo-preflight'))?.preflight);
+  await page.evaluate(() => /** @type {any} */ (document.querySelector('photo-preflight')).preflight.pause());
   await page.setInputFiles('input[type=file]', PASSING);
   const blocked = await page.evaluate(() => {
     const el = /** @type {any} */ (document.querySelector('photo-preflight'));
@@ -123,6 +125,7 @@ test('<photo-preflight> with a file that is still being checked holds the form b
   assert.equal(blocked.checking, true);
   assert.equal(blocked.valid, false);
   assert.match(blocked.message, /Wait until the photos are checked/);
+  await page.evaluate(() => /** @type {any} */ (document.querySelector('photo-preflight')).preflight.resume());
   await settled(page, 1);
   assert.equal(await page.evaluate(() => /** @type {any} */ (document.querySelector('photo-preflight')).checkValidity()), true);
   assert.deepEqual(errors, []);
