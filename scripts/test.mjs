@@ -36,8 +36,10 @@ try {
     // With detection: the e2e parity test compares its faces/plates with the page's.
     run('cargo', ['build', '--release', '--quiet', '--features', 'detect', '--bin', 'preflight']);
   });
-  await stage('browser e2e tests (node --test)', () =>
-    run(process.execPath, ['--test', '--test-concurrency=1', 'tests/e2e/']));
+  await stage('browser e2e tests (node --test) + embedding types (tsc)', () => {
+    run(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'tests/types']);
+    run(process.execPath, ['--test', '--test-concurrency=1', 'tests/e2e/']);
+  });
 } catch (e) {
   console.error(`\nFAILED: ${e.message}`);
   for (const s of stages) console.error(`  ${s}`);

@@ -11,87 +11,22 @@
 // and each worker reads only the byte ranges the parsers ask for.
 import init, { Engine, manifestCsv, manifestJson, validateBrief, version } from './pkg/preflight.js';
 
+// The types of everything here (options, Report, Brief, events…) are declared in preflight.d.ts,
+// next to this file; the typedefs below re-export them for the JSDoc in this file and app.js.
 /**
- * @typedef {'pass'|'warn'|'fail'|'error'} Verdict
- * @typedef {{ check: string, verdict: Verdict, measured: string|null, expected: string|null, message: string }} Finding
- * @typedef {{ lat: number, lon: number, alt: number|null }} Gps
- * @typedef {{ make: string|null, model: string|null, lens_make: string|null, lens_model: string|null,
- *   body_serial: string|null, lens_serial: string|null, datetime_original: string|null,
- *   offset_time_original: string|null, create_date: string|null, gps: Gps|null,
- *   focal_length_mm: number|null, focal_length_35mm: number|null, f_number: number|null,
- *   exposure_time_s: number|null, iso: number|null, orientation: number|null, software: string|null,
- *   artist: string|null, copyright: string|null, keywords: string[], hierarchical_keywords: string[],
- *   title: string|null, description: string|null, blocks: string[], warnings: string[] }} Metadata
- * @typedef {{ analysed: 'image'|'embedded_preview', width: number, height: number, highlights_percent: number|null,
- *   shadows_percent: number|null, largest_highlight_area_percent: number|null, largest_shadow_area_percent: number|null,
- *   brightness_percent: number|null, sharpest_tile: number|null, in_focus_percent: number|null, blur: string|null,
- *   entropy_bits: number|null, grayscale_as_rgb: boolean|null, noise_sigma: number|null, detail_ratio: number|null }} Pixels
- *   What the pixel checks measured (present only when the brief has pixel rules).
- * @typedef {{ file: string, file_size: number, format: string|null, width: number|null, height: number|null,
- *   megapixels: number|null, bit_depth: number|null, metadata: Metadata, pixels?: Pixels|null,
- *   faces?: ObjectBox[]|null, plates?: ObjectBox[]|null, findings: Finding[], verdict: Verdict }} Report
- *   `faces` / `plates`: null unless the brief has such a block and detection ran.
- * @typedef {{ file_size: number, bytes_read: number, read_calls: number }} IoStats
- * @typedef {{ width: number, height: number, mask: string }} ClipMask
- *   `mask`: base64, one byte per pixel of a `width` × `height` grid (≤ 320 px on its longer side)
- *   covering the whole image; bit 0 = blown highlight, bit 1 = crushed shadow.
- * @typedef {{ cols: number, rows: number, tile: number, in_focus: number, scores: number[] }} FocusGrid
- *   Laplacian variance per tile, row-major; tile (c, r) covers pixels [c·tile, (c+1)·tile) ×
- *   [r·tile, (r+1)·tile) of the overlay's width × height; a score ≥ `in_focus` is in focus.
- * @typedef {{ width: number, height: number, clip: ClipMask|null, focus: FocusGrid|null }} Overlay
- *   Where the pixel problems are, in the analysed image's *stored* orientation (EXIF
- *   orientation not applied: rotate/flip by `report.metadata.orientation` to draw it on a preview).
- *   Not part of the report (reports stay identical to the CLI's).
- * @typedef {{ io: IoStats|null, ms: number, index: number, overlay: Overlay|null }} ReportInfo
- *   `overlay` is null when the brief has no pixel rules or the file could not be analysed.
- * @typedef {File | Blob | { file: Blob, name: string }} FileInput
- *   A `File` is reported under its `webkitRelativePath` (folder pickers) or `name`; pass
- *   `{ file, name }` to choose the name yourself (e.g. a path inside a dropped folder).
- * @typedef {{ path: string, message: string }} BriefProblem
- * @typedef {{
- *   signal?: AbortSignal,
- *   thumbnailSize?: number,
- *   onThumbnail?: (bitmap: ImageBitmap, file: Blob, index: number) => void,
- *   onBatch?: (result: BatchResult) => void,
- *   batch?: boolean,
- * }} CheckOptions
- *   Briefs with `duplicates` / `series` rules: once every file is reported, the batch rules run
- *   over them (unless `batch: false`), `onBatch` gets the reports updated with the batch
- *   findings, and `check` resolves with those — what the CLI prints for the same files.
- * @typedef {{ kind: 'exact'|'near', files: string[] }} DuplicateGroup
- * @typedef {{ reports: Report[], groups: DuplicateGroup[], overlap_percent: (number|null)[], error: string|null }} BatchResult
- *   `overlap_percent[i]`: file i's overlap with the previous frame of the scan (series.overlap);
- *   `error`: the batch rules could not run (the reports are then the per-file ones).
- *   `onThumbnail` receives a small ImageBitmap (longer side `thumbnailSize`, default 320 px),
- *   decoded in the worker, for formats the browser can decode; you own it (call `close()`).
- * @typedef {{
- *   brief?: object|string,
- *   workers?: number,
- *   wasmUrl?: string|URL,
- *   fullWasmUrl?: string|URL,
- *   detectWasmUrl?: string|URL,
- *   timeoutMs?: number,
- *   onReady?: (info: ReadyInfo) => void,
- * }} PreflightOptions
- * @typedef {{ version: string, briefName: string, workers: number }} ReadyInfo
- * @typedef {{ x: number, y: number, w: number, h: number, score: number }} ObjectBox
- *   A face or licence plate: top-left corner and size in full-size pixels of the image as
- *   displayed (EXIF orientation applied), score 0–1.
- * @typedef {{
- *   ready: Promise<ReadyInfo>,
- *   check(files: Iterable<FileInput>|ArrayLike<FileInput>, onReport?: (report: Report, file: Blob, info: ReportInfo) => void, options?: CheckOptions): Promise<Report[]>,
- *   batch(reports: Report[]): Promise<BatchResult>,
- *   memory(): Promise<number[]>,
- *   setBrief(brief: object|string): Promise<string>,
- *   pause(): void,
- *   resume(): void,
- *   readonly paused: boolean,
- *   manifest(reports: Report[]): string,
- *   manifestJson(reports: Report[]): string,
- *   terminate(): void,
- *   readonly version: string,
- *   readonly brief: object|null,
- * }} Preflight
+ * @typedef {import('./preflight.js').Verdict} Verdict
+ * @typedef {import('./preflight.js').Finding} Finding
+ * @typedef {import('./preflight.js').Metadata} Metadata
+ * @typedef {import('./preflight.js').Report} Report
+ * @typedef {import('./preflight.js').ReportInfo} ReportInfo
+ * @typedef {import('./preflight.js').Overlay} Overlay
+ * @typedef {import('./preflight.js').FileInput} FileInput
+ * @typedef {import('./preflight.js').BriefProblem} BriefProblem
+ * @typedef {import('./preflight.js').CheckOptions} CheckOptions
+ * @typedef {import('./preflight.js').BatchResult} BatchResult
+ * @typedef {import('./preflight.js').PreflightOptions} PreflightOptions
+ * @typedef {import('./preflight.js').ReadyInfo} ReadyInfo
+ * @typedef {import('./preflight.js').Preflight} Preflight
  */
 
 const DEFAULT_BRIEF = { preflight_brief: 1, name: 'General photo check', checks: {} };
@@ -169,14 +104,31 @@ async function compile(url) {
   return WebAssembly.compile(await res.arrayBuffer());
 }
 
+/** `base` as an absolute folder URL (with its trailing slash, so file names resolve inside it). */
+function folderUrl(/** @type {string|URL} */ base) {
+  const url = new URL(base, globalThis.document?.baseURI ?? location.href);
+  if (!url.pathname.endsWith('/')) url.pathname += '/';
+  return url.href;
+}
+
 /**
  * Starts a pool of workers checking files against `brief`.
+ *
+ * The returned object is an `EventTarget`: besides the callbacks, it dispatches `ready`,
+ * `error` (startup failed), `report`, `progress` and `batch` as `CustomEvent`s (see
+ * `PreflightEventMap` in preflight.d.ts for each `detail`).
  * @param {PreflightOptions} [options]
  * @returns {Preflight}
  */
-export function createPreflight({ brief = DEFAULT_BRIEF, workers, wasmUrl, fullWasmUrl, detectWasmUrl, timeoutMs = 60_000, onReady } = {}) {
+export function createPreflight({ brief = DEFAULT_BRIEF, workers, models, wasmUrl, fullWasmUrl, detectWasmUrl, timeoutMs = 60_000, onReady } = {}) {
   const size = Math.max(1, Math.floor(workers ?? Math.min(navigator.hardwareConcurrency || 2, 4)));
   const workerUrl = new URL('./worker.js', import.meta.url);
+  // Detection models are fetched by the workers, once each, only for briefs with faces/plates rules.
+  const modelsUrl = folderUrl(models ?? new URL('./pkg/models/', import.meta.url));
+  const events = new EventTarget();
+  const emit = (/** @type {string} */ type, /** @type {any} */ detail) => {
+    try { events.dispatchEvent(new CustomEvent(type, { detail })); } catch (e) { setTimeout(() => { throw e; }); }
+  };
   // Two builds of one engine (same JS glue): the small header-only one, always loaded, and the
   // one with pixel decoders (~3× larger), fetched the first time a brief has pixel rules.
   /** @type {WebAssembly.Module} */ let lite;
@@ -213,7 +165,7 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, wasmUrl, fullW
   /**
    * @typedef {{ id: number, file: Blob, name: string, index: number, thumb: number, batch: Batch, reported: boolean }} Job
    * @typedef {{ onReport?: Function, onThumbnail?: Function, onBatch?: Function, runBatch: boolean, results: Report[], left: number,
-   *   resolve: Function, reject: Function, aborted: boolean }} Batch
+   *   total: number, resolve: Function, reject: Function, aborted: boolean }} Batch
    * @typedef {{ w: Worker, job: Job|null, timer: any, ready: Promise<void>, live: boolean, dead?: boolean, module?: WebAssembly.Module }} Slot
    */
   /** @type {Job[]} */ const queue = [];
@@ -229,7 +181,10 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, wasmUrl, fullW
     if (b.aborted) return;
     b.results[job.index] = report;
     try { b.onReport?.(report, job.file, info); } catch (e) { setTimeout(() => { throw e; }); }
-    if (--b.left === 0) finish(b);
+    emit('report', { report, file: job.file, info });
+    b.left--;
+    emit('progress', { done: b.total - b.left, total: b.total });
+    if (b.left === 0) finish(b);
   }
 
   /** Every file of `b` is reported: run the brief's batch rules (in a worker), then resolve. */
@@ -239,6 +194,7 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, wasmUrl, fullW
       if (b.aborted) return;
       b.results = out.reports;
       try { b.onBatch?.(out); } catch (e) { setTimeout(() => { throw e; }); }
+      emit('batch', out);
       b.resolve(b.results);
     });
   }
@@ -318,7 +274,7 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, wasmUrl, fullW
     });
     slot.ready.catch(() => {});
     slot.module = module;
-    w.postMessage({ type: 'init', module, build: module === detectMod ? 'detect' : 'main', brief: current?.json });
+    w.postMessage({ type: 'init', module, build: module === detectMod ? 'detect' : 'main', brief: current?.json, modelsUrl });
   }
 
   /** The worker died or hung: its file gets an error report, a fresh worker takes its place. */
@@ -367,11 +323,13 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, wasmUrl, fullW
     /** @type {ReadyInfo} */
     const info = { version: ver, briefName: String(current.brief.name ?? ''), workers: size };
     onReady?.(info);
+    emit('ready', info);
     return info;
   })();
-  ready.catch(() => {});
+  ready.catch((error) => emit('error', { error }));
 
-  return {
+  /** @type {Omit<Preflight, keyof EventTarget>} */
+  const api = {
     ready,
     get version() { return ver; },
 
@@ -417,7 +375,8 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, wasmUrl, fullW
       if (!list.length) return [];
       return new Promise((resolve, reject) => {
         /** @type {Batch} */
-        const batch = { onReport, onThumbnail, onBatch, runBatch: runBatchRules, results: new Array(list.length), left: list.length, resolve, reject, aborted: false };
+        const batch = { onReport, onThumbnail, onBatch, runBatch: runBatchRules, results: new Array(list.length), left: list.length,
+          total: list.length, resolve, reject, aborted: false };
         signal?.addEventListener('abort', () => {
           batch.aborted = true;
           for (let i = queue.length - 1; i >= 0; i--) if (queue[i].batch === batch) queue.splice(i, 1);
@@ -465,4 +424,6 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, wasmUrl, fullW
       for (const b of pending) if (!b.aborted && b.left > 0) b.reject(new Error('preflight was terminated'));
     },
   };
+  // One object that is both the API and an EventTarget (getters kept, so `paused` stays live).
+  return /** @type {Preflight} */ (Object.defineProperties(events, Object.getOwnPropertyDescriptors(api)));
 }

@@ -1,10 +1,11 @@
 // preflight worker: one Engine per worker, one file at a time. Started by preflight.js.
 //
 // Protocol (page → worker):
-//   { type: 'init',  module: WebAssembly.Module, build: 'main'|'detect', brief: string }
+//   { type: 'init',  module: WebAssembly.Module, build: 'main'|'detect', brief: string, modelsUrl?: string }
 //        → { type: 'ready', name, modelsMs } | { type: 'init-error', message }
 //      (`build`: which JS glue the module needs; the detection build also fetches the two models,
-//       once, from this page's own origin, before it says ready — `modelsMs` is what that took)
+//       once, from `modelsUrl` (a folder; default ./pkg/models/ beside this file), before it says
+//       ready — `modelsMs` is what that took)
 //   { type: 'brief', brief: string }                                → (nothing; later checks use it) | { type: 'init-error', message }
 //   { type: 'check', id, file: File|Blob, name, nowMs, thumb: number } →
 //        { type: 'report', id, report, io, ms, overlay } | { type: 'failed', id, message, fatal }
@@ -77,11 +78,11 @@ async function thumbnail(file, report, size) {
   try { return await createImageBitmap(file, opts); } catch { return null; }
 }
 
-/** The detection models, fetched from this page's origin and parsed once per worker. Returns ms. */
-async function loadModels() {
+/** The detection models, fetched from `base` (a folder URL) and parsed once per worker. Returns ms. */
+async function loadModels(/** @type {string} */ base) {
   const t0 = performance.now();
   const get = async (/** @type {string} */ file) => {
-    const res = await fetch(new URL(`./pkg/models/${file}`, import.meta.url));
+    const res = await fetch(new URL(file, base));
     if (!res.ok) throw new Error(`could not load the detection model ${file}: HTTP ${res.status}`);
     return new Uint8Array(await res.arrayBuffer());
   };
@@ -97,7 +98,7 @@ async function handle(msg) {
       try {
         glue = await (msg.build === 'detect' ? import('./pkg/detect/preflight.js') : import('./pkg/preflight.js'));
         exports = glue.initSync({ module: msg.module });
-        const modelsMs = msg.build === 'detect' ? await loadModels() : null;
+        const modelsMs = msg.build === 'detect' ? await loadModels(msg.modelsUrl ?? new URL('./pkg/models/', import.meta.url).href) : null;
         setBrief(msg.brief);
         post({ type: 'ready', name: engine?.name ?? '', modelsMs });
       } catch (e) {
