@@ -46,7 +46,7 @@ function flatPng(w, h) {
 let env;
 before(async () => {
   if (!existsSync(cli)) {
-    const b = spawnSync('cargo', ['build', '--release', '--bin', 'preflight'], { cwd: repoRoot, stdio: 'inherit' });
+    const b = spawnSync('cargo', ['build', '--release', '--features', 'detect', '--bin', 'preflight'], { cwd: repoRoot, stdio: 'inherit' });
     assert.equal(b.status, 0, 'cargo build of the CLI');
   }
   env = await setup();
