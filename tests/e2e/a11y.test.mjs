@@ -10,11 +10,15 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { setup, openApp, dropFiles, corpusFiles, waitAllChecked, readCards } from './helpers.mjs';
 import { en, LANGUAGES } from '../../www/strings.js';
+import { writePrecache } from '../../scripts/precache.mjs';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** @type {Awaited<ReturnType<typeof setup>>} */ let env;
-before(async () => { env = await setup(); });
+before(async () => {
+  writePrecache();   // the pages here run with the service worker, as users get them
+  env = await setup();
+});
 after(async () => { await env?.close(); });
 
 /** A brief under which the four files below get pass, warn, fail and error (and pixel overlays). */

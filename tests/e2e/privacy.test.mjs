@@ -3,9 +3,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup, openApp, dropFiles, corpusFiles, waitAllChecked } from './helpers.mjs';
 import { CSP } from '../../scripts/serve.mjs';
+import { writePrecache } from '../../scripts/precache.mjs';
 
 /** @type {Awaited<ReturnType<typeof setup>>} */ let env;
-before(async () => { env = await setup(); });
+before(async () => {
+  writePrecache();   // the service worker installs only if its list matches www/ as it is now
+  env = await setup();
+});
 after(async () => { await env?.close(); });
 
 test('zero requests while a batch is checked; CSP header and meta are strict', async () => {
