@@ -96,6 +96,16 @@ test('axe-core: no serious or critical violations on the empty page, with result
   });
   assert.deepEqual(await axeViolations(page), [], 'results page');
 
+  // A filter chosen, and counts of zero (their chips are muted, and must stay legible).
+  await page.locator('#summary .chip--fail').click();
+  assert.deepEqual(await axeViolations(page), [], 'results filtered by verdict');
+  await page.locator('#summary .chip--fail').click();
+  await page.locator('#clear').click();
+  await dropFiles(page, [EMPTY]);
+  await waitAllChecked(page, 1);
+  assert.equal(await page.locator('#summary .chip.is-zero').count(), 3);
+  assert.deepEqual(await axeViolations(page), [], 'results with zero counts');
+
   await page.selectOption('#lang', 'de');
   await page.waitForFunction(() => document.documentElement.lang === 'de');
   const german = await axeViolations(page);
@@ -198,6 +208,10 @@ test('language: follows the browser, a visible switch changes every page string 
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'de', 'German from navigator.language');
     assert.equal(await page.locator('#drop-title').textContent(), de.dropTitle);
     assert.equal(await page.title(), de.pageTitle);
+    const untranslated = await page.$$eval('[data-s]', (els, table) => els.filter((el) =>
+      el.textContent !== table[/** @type {HTMLElement} */ (el).dataset.s ?? '']).map((el) => el.outerHTML.slice(0, 80)), /** @type {any} */ (
+      Object.fromEntries(Object.entries(de).filter(([, v]) => typeof v === 'string'))));
+    assert.deepEqual(untranslated, [], 'every marked element shows its German string');
 
     await showResults(page);
     const cards = await readCards(page);
