@@ -1,7 +1,8 @@
 // The page: brief selector, drop zone, one card per file. All checking goes through preflight.js.
 import { createPreflight, summarize } from './preflight.js';
-import { strings as S } from './strings.js';
+import { strings as S, LANGUAGES, language, preferredLanguage, setLanguage } from './strings.js';
 import { paintClip, paintFocus, paintBoxes, displayed } from './overlay.js';
+import { registerOffline } from './offline.js';
 
 /** @typedef {import('./preflight.js').Report} Report */
 /** @typedef {import('./preflight.js').Overlay} Overlay */
@@ -11,9 +12,10 @@ import { paintClip, paintFocus, paintBoxes, displayed } from './overlay.js';
  * @typedef {{ data: Overlay|null, report: Report, orientation: number|null, clip: Layer|null, focus: Layer|null,
  *   boxes: Layer|null, built: boolean }} CardOverlay
  * @typedef {{ file: File, name: string, report: Report|null, card: HTMLElement|null, thumbed: boolean,
- *   bitmap: ImageBitmap|null, overlay: CardOverlay|null, base?: Report|null, group?: string|null, order?: number }} Entry
+ *   bitmap: ImageBitmap|null, overlay: CardOverlay|null, base?: Report|null, group?: Group|null, order?: number }} Entry
  *   `base`: the file's own report; `report` adds the batch findings (duplicates, series) once every
- *   file is checked; `group`: its duplicate group label.
+ *   file is checked; `group`: its duplicate group.
+ * @typedef {{ kind: string, index: number, size: number }} Group
  */
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
@@ -25,6 +27,7 @@ const els = {
   status: $('status'), progress: $('progress'), summary: $('summary'), clear: $('clear'), exportBtn: $('export'), exportCsv: $('export-csv'), bar: $('bar-fill'), cards: $('cards'),
   version: $('version'), pause: $('pause'), cancel: $('cancel'), checkFilter: /** @type {HTMLSelectElement} */ ($('check-filter')),
   sort: /** @type {HTMLSelectElement} */ ($('sort')), reasons: $('reasons'),
+  lang: /** @type {HTMLSelectElement} */ ($('lang')), announce: $('announce'), update: $('update'), updateReload: $('update-reload'),
 };
 const VERDICTS = /** @type {const} */ (['fail', 'error', 'warn', 'pass']);
 const DECODABLE = new Set(['JPEG', 'PNG', 'WEBP', 'AVIF', 'GIF', 'BMP']);
@@ -32,15 +35,10 @@ const THUMB = Math.round(120 * Math.min(window.devicePixelRatio || 1, 2.5));
 /** Longer side of the focus-map layer (tiles are coarse; this keeps the hairlines between them crisp). */
 const FOCUS_SIZE = Math.max(THUMB, 240);
 
-for (const el of document.querySelectorAll('[data-s]')) {
-  const v = S[/** @type {keyof S} */ (/** @type {HTMLElement} */ (el).dataset.s)];
-  if (typeof v === 'string') el.textContent = v;
-}
-els.drop.setAttribute('aria-description', S.dropZoneLabel);
-
 /** @type {ReturnType<typeof createPreflight>} */ let pf;
 /** @type {{ file: string, name: string, text: string }[]} */ let presets = [];
 let customText = '';
+let customName = '';          // the loaded brief's name, for its option in the select
 let selected = '';            // value of the select that is in use
 /** @type {Entry[]} */ let entries = [];
 let controller = new AbortController();
@@ -50,6 +48,8 @@ let dropCount = 0;             // entries added so far (their drop order)
 /** Files/s over the current run: when it started and how many reports had arrived then. */
 let rate = { t0: 0, done0: 0 };
 let batchGen = 0;              // batch-rule runs: only the latest one's answer is applied
+let engineVersion = '';
+/** @type {ReturnType<typeof registerOffline>|null} */ let offline = null;
 
 // ───────────────────────────── DOM helpers ─────────────────────────────
 /**
@@ -71,15 +71,13 @@ const badge = (/** @type {string} */ v, extra = '') =>
   h('span', { class: `badge badge--${v} ${extra}` }, h('span', { class: 'badge__icon', 'aria-hidden': 'true', text: S.verdictIcon[v] }), S.verdict[v]);
 
 // ───────────────────────────── formatting ─────────────────────────────
-const fmtSize = (/** @type {number} */ n) => n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(0)} KB`
-  : n < 1073741824 ? `${(n / 1048576).toFixed(1)} MB` : `${(n / 1073741824).toFixed(2)} GB`;
 const extOf = (/** @type {string} */ name) => (/\.([A-Za-z0-9]{1,5})$/.exec(name)?.[1] ?? '').toUpperCase();
 
 /** @param {Report} r */
 function facts(r) {
   return [r.format ?? S.unknownFormat, r.width && r.height ? `${r.width} × ${r.height}` : null,
     r.megapixels != null ? S.megapixels(r.megapixels) : null, r.bit_depth ? S.bitDepth(r.bit_depth) : null,
-    fmtSize(r.file_size)].filter(Boolean).join(' · ');
+    S.fileSize(r.file_size)].filter(Boolean).join(' · ');
 }
 /** @param {Report['metadata']} m */
 function cameraLine(m) {
@@ -120,7 +118,8 @@ function createCard(e) {
   const nameEl = h('h3', { class: 'card__name', title: e.name },
     slash >= 0 ? h('span', { class: 'card__dir' }, ...breakable(e.name.slice(0, slash + 1))) : null, ...breakable(e.name.slice(slash + 1)));
   const thumb = h('div', { class: 'card__thumb' }, h('span', { class: 'fmt', text: extOf(e.name) || '?' }));
-  const card = h('li', { class: 'card', 'data-verdict': 'pending', 'data-file': e.name, 'aria-busy': 'true' },
+  // Focusable, so a keyboard reaches every result with Tab (its findings are inside).
+  const card = h('li', { class: 'card', 'data-verdict': 'pending', 'data-file': e.name, 'aria-busy': 'true', tabindex: '0' },
     h('div', { class: 'card__media' }, thumb, h('div', { class: 'card__tools', role: 'group', 'aria-label': S.overlayGroup, hidden: true }),
       h('ol', { class: 'dets', 'aria-label': S.detectionsLabel, hidden: true })),
     h('div', { class: 'card__main' },
@@ -294,7 +293,10 @@ function renderCard(e) {
   card.hidden = !matchesCheck(card);
   const head = /** @type {HTMLElement} */ (main.querySelector('.card__head'));
   head.querySelector('.card__group')?.remove();
-  if (e.group) head.append(h('span', { class: 'card__group', text: e.group }));
+  if (e.group) head.append(h('span', { class: 'card__group', text: S.groupLabel(e.group.kind, e.group.index, e.group.size) }));
+  tools.setAttribute('aria-label', S.overlayGroup);
+  media.querySelector('.dets')?.setAttribute('aria-label', S.detectionsLabel);
+  thumb.querySelector('.card__img')?.setAttribute('aria-label', S.thumbAlt(e.name));
   const kw = /** @type {HTMLElement} */ (main.querySelector('.card__keywords'));
   const labels = r ? keywordList(r.metadata) : [];
   kw.textContent = labels.length ? S.keywordsLine(labels) : '';
@@ -383,6 +385,7 @@ function updateProgress() {
     progressTimer = setTimeout(updateProgress, 750 - (now - lastProgressText));
   }
   const c = summarize(reports);
+  announceProgress(done, total, finished);
   els.summary.hidden = !total;
   els.clear.hidden = !total;
   els.exportBtn.hidden = !finished;
@@ -398,13 +401,43 @@ function updateProgress() {
   }
 }
 
+// ───────────────────────────── announcements ─────────────────────────────
+// Screen readers hear the batch, not every file (500 verdicts read aloud help nobody): its start,
+// its progress at most every 10 s, and once it is done each verdict of a small drop, else the counts.
+const ANNOUNCE_EVERY_MS = 10_000;
+const SAY_EACH_UP_TO = 3;
+let announcedAt = 0;
+let announceTimer = 0;
+
+function announce(/** @type {string} */ text) {
+  announcedAt = performance.now();
+  if (els.announce.textContent !== text) els.announce.textContent = text;
+}
+
+/** @param {number} done @param {number} total @param {boolean} finished */
+function announceProgress(done, total, finished) {
+  clearTimeout(announceTimer);
+  if (!total) return;
+  if (!finished) {
+    if (performance.now() - announcedAt >= ANNOUNCE_EVERY_MS) announce(S.announceProgress(done, total));
+    return;
+  }
+  // The batch rules may change verdicts right after the last file: speak once they settled.
+  announceTimer = setTimeout(() => {
+    const reports = /** @type {Report[]} */ (entries.map((e) => e.report).filter(Boolean));
+    if (reports.length !== entries.length || !reports.length) return;
+    announce(reports.length <= SAY_EACH_UP_TO
+      ? S.announceFiles(entries.map((e) => ({ name: e.name, verdict: /** @type {Report} */ (e.report).verdict })))
+      : S.announceDone(reports.length, summarize(reports)));
+  }, 600);
+}
+
 function buildSummary() {
   const chip = (/** @type {string} */ v, /** @type {string} */ label, icon = '') =>
     h('button', { type: 'button', class: `chip chip--${v}`, 'data-v': v, 'aria-pressed': String(filter === v) },
       icon && h('span', { class: 'chip__icon', 'aria-hidden': 'true', text: icon }),
       h('span', { class: 'chip__n', text: '0' }), ' ', h('span', { class: 'chip__label', text: label }));
-  els.summary.setAttribute('aria-label', S.filterLabel);
-  els.summary.replaceChildren(...VERDICTS.map((v) => chip(v, S.verdict[v].toLowerCase(), S.verdictIcon[v])));
+  els.summary.replaceChildren(...VERDICTS.map((v) => chip(v, S.chip[v], S.verdictIcon[v])));
   els.summary.addEventListener('click', (ev) => {
     const btn = /** @type {HTMLElement} */ (ev.target).closest('button');
     if (!btn) return;
@@ -448,8 +481,8 @@ function applyBatch() {
     if (gen !== batchGen || list.length !== entries.length || !list.every((e, i) => e === entries[i])) return;
     if (out.error) showStatus(S.batchError(out.error), true);
     if (out.reports.every((r, i) => r === list[i].base) && !out.groups.length) return;   // no batch rules
-    /** @type {Map<string, string>} */ const groupOf = new Map();
-    out.groups.forEach((g, i) => { for (const f of g.files) groupOf.set(f, S.groupLabel(g.kind, i + 1, g.files.length)); });
+    /** @type {Map<string, Group>} */ const groupOf = new Map();
+    out.groups.forEach((g, i) => { for (const f of g.files) groupOf.set(f, { kind: g.kind, index: i + 1, size: g.files.length }); });
     list.forEach((e, i) => {
       e.report = out.reports[i];
       e.group = groupOf.get(e.name) ?? null;
@@ -510,6 +543,7 @@ function addFiles(items) {
   const added = items.map(({ file, name }) => /** @type {Entry} */ ({ file, name, report: null, card: null, thumbed: false, bitmap: null, overlay: null, order: dropCount++ }));
   entries.push(...added);
   toCreate.push(...added);
+  announce(S.announceStart(added.length));
   schedule();
   run(added, true);
 }
@@ -597,6 +631,12 @@ function wireDrop() {
     addFiles(await filesFromDrop(ev.dataTransfer));
   });
   els.pickFiles.addEventListener('click', () => els.fileInput.click());
+  // The zone itself is a tab stop: Enter or Space there opens the file picker.
+  zone.addEventListener('keydown', (ev) => {
+    if (ev.target !== zone || (ev.key !== 'Enter' && ev.key !== ' ')) return;
+    ev.preventDefault();
+    if (zone.dataset.state === 'ready') els.fileInput.click();
+  });
   els.pickFolder.addEventListener('click', () => els.folderInput.click());
   for (const input of [els.fileInput, els.folderInput]) {
     input.addEventListener('change', () => { addFiles(filesFromInput(input.files)); input.value = ''; });
@@ -666,12 +706,8 @@ function showBriefError(err, fileName) {
   els.briefError.hidden = false;
 }
 
+// Brief keys without a unit are shown as the brief names them (they are its format's identifiers).
 const human = (/** @type {string} */ k) => k.replace(/_/g, ' ');
-/** How a brief's `min_x` / `max_x` reads: [label before the operator, unit after the value]. */
-const UNITS = /** @type {Record<string, [string, string]>} */ ({
-  megapixels: ['', ' MP'], mb: ['', ' MB'], kb: ['', ' KB'], bytes: ['', ' bytes'],
-  width: ['width ', ' px'], height: ['height ', ' px'], short_side: ['short side ', ' px'], long_side: ['long side ', ' px'],
-});
 /** @param {any} v @returns {string} */
 function describe(v) {
   if (v === true) return S.briefOn;
@@ -682,7 +718,7 @@ function describe(v) {
       const m = /^(min|max)_(.+)$/.exec(k);
       if (!m) return x === true ? human(k) : `${human(k)}: ${describe(x)}`;
       const op = m[1] === 'min' ? '≥' : '≤';
-      const unit = UNITS[m[2]];
+      const unit = /** @type {Record<string, string[]>} */ (S.briefUnits)[m[2]];
       if (unit) return `${unit[0]}${op} ${describe(x)}${unit[1]}`;
       const pct = /^(.+)_percent$/.exec(m[2]);
       return pct ? `${human(pct[1])} ${op} ${describe(x)} %` : `${human(m[2])} ${op} ${describe(x)}`;
@@ -716,6 +752,7 @@ async function useBrief(text, value, fileName) {
   selected = value;
   els.select.value = value;
   renderBrief(pf.brief);
+  if (pf.brief?.checks?.faces || pf.brief?.checks?.plates) offline?.keepDetection();
   if (entries.length) recheckAll(); else updateProgress();
   return true;
 }
@@ -736,11 +773,51 @@ function wireBriefs() {
     try { await pf.setBrief(text); ok = true; } catch (err) { showBriefError(err, file.name); }
     if (!ok) return;
     customText = text;
+    customName = String(pf.brief?.name ?? file.name);
     let opt = /** @type {HTMLOptionElement|null} */ (els.select.querySelector('option[value="custom"]'));
     if (!opt) { opt = /** @type {HTMLOptionElement} */ (h('option', { value: 'custom' })); els.select.append(opt); }
-    opt.textContent = S.briefCustom(String(pf.brief?.name ?? file.name));
+    opt.textContent = S.briefCustom(customName);
     await useBrief(text, 'custom', file.name);
   });
+}
+
+// ───────────────────────────── language ─────────────────────────────
+function wireLanguage() {
+  els.lang.replaceChildren(...Object.entries(LANGUAGES).map(([code, l]) => h('option', { value: code, lang: code, text: l.name })));
+  els.lang.addEventListener('change', () => {
+    setLanguage(els.lang.value, { remember: true });
+    applyLanguage();
+  });
+}
+
+/** Puts the current language's strings everywhere the page shows them, results included. */
+function applyLanguage() {
+  document.documentElement.lang = language;
+  els.lang.value = language;
+  document.title = S.pageTitle;
+  document.querySelector('meta[name="description"]')?.setAttribute('content', S.pageDescription);
+  for (const el of document.querySelectorAll('[data-s]')) {
+    const v = S[/** @type {keyof S} */ (/** @type {HTMLElement} */ (el).dataset.s)];
+    if (typeof v === 'string') el.textContent = v;
+  }
+  els.drop.setAttribute('aria-description', S.dropZoneLabel);
+  els.summary.setAttribute('aria-label', S.filterLabel);
+  for (const v of VERDICTS) {
+    const label = els.summary.querySelector(`[data-v="${v}"] .chip__label`);
+    if (label) label.textContent = S.chip[v];
+  }
+  if (engineVersion) els.version.textContent = S.footerVersion(engineVersion);
+  if (els.drop.dataset.state === 'starting') showStatus(S.starting);
+  const custom = els.select.querySelector('option[value="custom"]');
+  if (custom) custom.textContent = S.briefCustom(customName);
+  if (pf?.brief) renderBrief(pf.brief);
+  delete els.checkFilter.dataset.key;            // its options hold check names
+  for (const e of entries) {
+    if (e.overlay) e.overlay.built = false;      // its toggles hold labels
+    touch(e);
+  }
+  lastProgressText = 0;
+  updateProgress();
 }
 
 // ───────────────────────────── start ─────────────────────────────
@@ -760,6 +837,9 @@ async function loadPresets() {
 
 async function start() {
   buildSummary();
+  setLanguage(preferredLanguage());
+  wireLanguage();
+  applyLanguage();
   wireDrop();
   wireBatchControls();
   wireBriefs();
@@ -769,7 +849,8 @@ async function start() {
   pf = createPreflight({ brief: presets[0]?.text });
   try {
     const info = await pf.ready;
-    els.version.textContent = S.footerVersion(info.version);
+    engineVersion = info.version;
+    els.version.textContent = S.footerVersion(engineVersion);
   } catch (err) {
     showStatus(S.startFailed(String(/** @type {any} */ (err)?.message ?? err)), true);
     els.drop.dataset.state = 'failed';
@@ -783,6 +864,12 @@ async function start() {
   els.drop.dataset.state = 'ready';
   showStatus('');
   document.documentElement.dataset.ready = 'true';
+  offline = registerOffline({
+    onUpdate: (apply) => {
+      els.update.hidden = false;
+      els.updateReload.onclick = apply;
+    },
+  });
 }
 
 start();

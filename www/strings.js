@@ -1,13 +1,23 @@
-// Every user-facing string of the page, in one place (to be translated).
-// Functions take the numbers/values they interpolate.
+// Every user-facing string of the page, one table per language: English here, German in
+// strings.de.js (the same keys; tests/e2e/a11y.test.mjs checks that they match). Functions take
+// the values they interpolate. The findings' messages and measured / expected values come from
+// the Rust engine and stay English; check names, verdicts and everything the page says itself
+// are translated.
+import { de } from './strings.de.js';
 
 const num = (/** @type {number} */ n) => Math.round(n).toLocaleString('en-US');
 const pct = (/** @type {number} */ v) => `${v === 0 ? '0' : v < 0.1 ? '< 0.1' : v < 10 ? v.toFixed(1) : v.toFixed(0)} %`;
 
-export const strings = {
+export const en = {
   product: 'preflight',
   tagline: 'Check photos against a buyer’s brief before you deliver.',
   promise: 'Checked on this device. Nothing is uploaded.',
+  pageTitle: 'preflight — check photos against a brief, on this device',
+  pageDescription: 'Check photos against a buyer’s brief, locally in your browser. Nothing is uploaded.',
+  skipToResults: 'Skip to results',
+  language: 'Language',
+  updateReady: 'A new version of preflight is ready.',
+  updateReload: 'Reload to use it',
 
   briefLabel: 'Brief',
   briefLoad: 'Load my own brief.json…',
@@ -18,13 +28,17 @@ export const strings = {
   briefAsks: 'This brief checks:',
   briefNothing: 'Only basic sanity checks (the file is a readable photo).',
   briefOn: 'on',
+  /** How a brief's `min_x` / `max_x` reads: [label before the operator, unit after the value]. */
+  briefUnits: {
+    megapixels: ['', ' MP'], mb: ['', ' MB'], kb: ['', ' KB'], bytes: ['', ' bytes'],
+    width: ['width ', ' px'], height: ['height ', ' px'], short_side: ['short side ', ' px'], long_side: ['long side ', ' px'],
+  },
 
   dropTitle: 'Drop photos or folders here',
   dropHint: 'JPEG, PNG, TIFF, WebP, HEIC, AVIF, DNG and other RAW — as many as you like.',
-  dropOr: 'or',
   pickFiles: 'Choose files…',
   pickFolder: 'Choose a folder…',
-  dropZoneLabel: 'Drop zone: drop photos or folders to check them',
+  dropZoneLabel: 'Drop photos or folders here, or press Enter or Space to choose files',
   starting: 'Starting the checker…',
   startFailed: (msg) => `The checker could not start: ${msg}`,
   readingFolders: 'Reading folders…',
@@ -49,20 +63,19 @@ export const strings = {
   groupLabel: (kind, i, n) => kind === 'exact' ? `Duplicate set ${i} · ${n} files, same pixels` : `Similar set ${i} · ${n} near-identical frames`,
   batchError: (why) => `The batch checks (duplicates, series) could not run: ${why}`,
   against: (brief) => ` against “${brief}”`,
-  recheck: 'Brief changed — checking again…',
   clear: 'Clear results',
   export: 'Save results (JSON)',
   exportName: 'preflight-results.json',
   exportCsv: 'Save manifest (CSV + JSON)',
   exportCsvName: 'manifest.csv',
   exportManifestJsonName: 'manifest.json',
-  filterAll: 'All',
   filterLabel: 'Show only',
 
   checking: 'checking…',
   verdict: { pass: 'Pass', warn: 'Warn', fail: 'Fail', error: 'Error', pending: 'Checking' },
   verdictIcon: { pass: '✓', warn: '!', fail: '✕', error: '⚠', pending: '…' },
-  count: { pass: (n) => `${n} pass`, warn: (n) => `${n} warn`, fail: (n) => `${n} fail`, error: (n) => `${n} error` },
+  /** After the count on the summary's filter buttons: "3 pass". */
+  chip: { pass: 'pass', warn: 'warn', fail: 'fail', error: 'error' },
   passedChecks: (n) => `${n} ${n === 1 ? 'check' : 'checks'} passed`,
   noFindings: 'No checks apply to this file under this brief.',
   measured: 'Measured',
@@ -74,6 +87,17 @@ export const strings = {
   /** The labels line on a card: the first few, then how many more. */
   keywordsLine: (/** @type {string[]} */ k) => `Labels: ${k.slice(0, 4).join(' · ')}${k.length > 4 ? ` (+${k.length - 4})` : ''}`,
   thumbAlt: (name) => `Preview of ${name}`,
+  fileSize: (/** @type {number} */ n) => n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(0)} KB`
+    : n < 1073741824 ? `${(n / 1048576).toFixed(1)} MB` : `${(n / 1073741824).toFixed(2)} GB`,
+
+  // Read aloud (aria-live): the batch, not every file.
+  announceStart: (n) => `Checking ${n} ${n === 1 ? 'file' : 'files'}.`,
+  announceProgress: (done, total) => `${done} of ${total} files checked.`,
+  /** A small drop: every file's verdict. */
+  announceFiles: (/** @type {{ name: string, verdict: string }[]} */ list) =>
+    list.map((f) => `${f.name}: ${en.verdict[/** @type {keyof en['verdict']} */ (f.verdict)]}.`).join(' '),
+  /** A batch: the counts. */
+  announceDone: (total, c) => `All ${total} files checked: ${c.pass} pass, ${c.warn} warn, ${c.fail} fail, ${c.error} error.`,
 
   checkNames: {
     format: 'File format',
@@ -121,6 +145,19 @@ export const strings = {
     'privacy.owner': 'No owner or artist name',
     'privacy.xmp_history': 'No editing history',
     'privacy.thumbnail_mismatch': 'Thumbnail matches the image',
+    duplicates: 'Duplicates',
+    'duplicates.exact': 'Exact duplicates',
+    'duplicates.near': 'Near-identical frames',
+    series: 'Series',
+    'series.camera': 'Same camera',
+    'series.lens': 'Same lens',
+    'series.focal_length': 'Same focal length',
+    'series.aperture': 'Same aperture',
+    'series.exposure_time': 'Same exposure time',
+    'series.iso': 'ISO spread',
+    'series.white_balance': 'Same white balance',
+    'series.overlap': 'Overlap frame to frame',
+    'series.calibration': 'Calibration frame',
   },
 
   // Overlays on the preview (where the pixel problems are).
@@ -160,3 +197,34 @@ export const strings = {
   footerBytes: '0 bytes uploaded',
   footerLocal: 'Every check runs in your browser, in WebAssembly.',
 };
+
+/** The languages the page offers, each named in its own language. */
+export const LANGUAGES = /** @type {const} */ ({ en: { name: 'English', table: en }, de: { name: 'Deutsch', table: de } });
+/** @typedef {keyof typeof LANGUAGES} Language */
+const STORE = 'preflight.language';
+
+/** The strings in use: a live binding, replaced by `setLanguage`. */
+export let strings = en;
+/** @type {Language} */ export let language = 'en';
+
+const known = (/** @type {string|null|undefined} */ code) => !!code && Object.hasOwn(LANGUAGES, code);
+
+/** The language to start in: the one chosen on the page before, else the browser's first one offered here, else English. */
+export function preferredLanguage() {
+  let stored = null;
+  try { stored = localStorage.getItem(STORE); } catch { /* storage blocked: fall through */ }
+  if (known(stored)) return /** @type {Language} */ (stored);
+  for (const tag of navigator.languages ?? [navigator.language]) {
+    const code = String(tag).slice(0, 2).toLowerCase();
+    if (known(code)) return /** @type {Language} */ (code);
+  }
+  return 'en';
+}
+
+/** Switches the table; `remember` keeps the choice for the next visit. @param {string} code */
+export function setLanguage(code, { remember = false } = {}) {
+  if (!known(code)) return;
+  language = /** @type {Language} */ (code);
+  strings = LANGUAGES[language].table;
+  if (remember) try { localStorage.setItem(STORE, code); } catch { /* not persisted; still switched */ }
+}

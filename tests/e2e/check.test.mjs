@@ -7,7 +7,8 @@ import path from 'node:path';
 import { setup, openApp, dropFiles, corpusFiles, corpus, waitAllChecked, readCards } from './helpers.mjs';
 
 /** @type {Awaited<ReturnType<typeof setup>>} */ let env;
-before(async () => { env = await setup(); });
+// Test 4 swaps worker.js through context.route, which the offline app's service worker would bypass.
+before(async () => { env = await setup({ serviceWorkers: 'block' }); });
 after(async () => { await env?.close(); });
 
 const byFile = (/** @type {any[]} */ cards) => Object.fromEntries(cards.map((c) => [c.file, c]));

@@ -15,7 +15,9 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-
 
 /**
  * Starts the server and a browser; returns helpers and a `close()` for `after()`.
- * @param {{ viewport?: { width: number, height: number }, deviceScaleFactor?: number }} [opts]
+ * `serviceWorkers: 'block'` for tests that route requests: what the offline app's service worker
+ * answers never reaches `context.route`.
+ * @param {{ viewport?: { width: number, height: number }, deviceScaleFactor?: number, serviceWorkers?: 'allow'|'block' }} [opts]
  */
 export async function setup(opts = {}) {
   if (!existsSync(path.join(repoRoot, 'www/pkg/preflight_bg.wasm'))) {
@@ -23,7 +25,8 @@ export async function setup(opts = {}) {
   }
   const server = await startServer({ port: 0, root: path.join(repoRoot, 'www') });
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ARGS });
-  const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1280, height: 900 }, deviceScaleFactor: opts.deviceScaleFactor ?? 1 });
+  const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1280, height: 900 }, deviceScaleFactor: opts.deviceScaleFactor ?? 1,
+    serviceWorkers: opts.serviceWorkers ?? 'allow' });
   return {
     server, browser, context, url: server.url,
     async close() { await context.close().catch(() => {}); await browser.close().catch(() => {}); await server.close(); },
