@@ -338,9 +338,8 @@ mod engine {
                 )),
             };
         }
-        let bytes = reader
-            .read_vec(0, reader.len(), limits.max_file_bytes, "the image file")
-            .map_err(|e| e.to_string())?;
+        let bytes =
+            reader.read_vec(0, reader.len(), limits.max_file_bytes, "the image file").map_err(|e| e.to_string())?;
         let limit = limits.max_pixels;
         let (img, origin) = match format {
             // Twice the largest pass: the passes then shrink by area averaging, as from a full

@@ -161,14 +161,10 @@ pub fn check_with_decoded(
                 let own = p.format.is_some_and(pixels_decodable);
                 let result = match decoded {
                     #[cfg(feature = "pixels")]
-                    Some(d) if !own => pixels::analysis::analyze_rgba(
-                        d.rgba,
-                        d.width,
-                        d.height,
-                        needs,
-                        &brief.limits.decode_options(),
-                    )
-                    .map_err(|e| e.to_string()),
+                    Some(d) if !own => {
+                        pixels::analysis::analyze_rgba(d.rgba, d.width, d.height, needs, &brief.limits.decode_options())
+                            .map_err(|e| e.to_string())
+                    }
                     _ => {
                         let _ = (own, decoded);
                         analyze_pixels(&mut reader, &p, needs, &brief.limits)
@@ -179,7 +175,8 @@ pub fn check_with_decoded(
                     Err(why) => unavailable = Some(why),
                 }
             }
-            let found = detectors::find(&mut reader, &p, &metadata, &brief.rules, &brief.limits, decoded, ctx.detectors);
+            let found =
+                detectors::find(&mut reader, &p, &metadata, &brief.rules, &brief.limits, decoded, ctx.detectors);
             let ev = checks::Evidence {
                 file_name,
                 file_size,

@@ -12,7 +12,7 @@
 
 use crate::csv::field;
 use crate::report::Report;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
 /// The fixed columns, in order.
 pub const FIXED_COLUMNS: &[&str] = &[
@@ -142,8 +142,7 @@ pub fn to_json(reports: &[Report]) -> String {
     let files: Vec<Value> = reports
         .iter()
         .map(|r| {
-            let mut row: Map<String, Value> =
-                FIXED_COLUMNS.iter().map(|c| c.to_string()).zip(fixed_cells(r)).collect();
+            let mut row: Map<String, Value> = FIXED_COLUMNS.iter().map(|c| c.to_string()).zip(fixed_cells(r)).collect();
             // A check with several findings: its first, as in the CSV.
             let mut checks = Map::new();
             for f in &r.findings {

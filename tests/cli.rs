@@ -226,7 +226,8 @@ fn manifest_writes_one_row_per_file_as_csv_and_json() {
     // The JSON manifest: the same rows, typed, with the CSV's header as `columns`.
     let m: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     assert_eq!(m["preflight_manifest"], 1);
-    let header: Vec<String> = m["columns"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_string()).collect();
+    let header: Vec<String> =
+        m["columns"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_string()).collect();
     assert_eq!(header.join(","), rows[0]);
     let files = m["files"].as_array().unwrap();
     assert_eq!(files.len(), 2);
@@ -287,7 +288,12 @@ fn a_brief_can_lower_the_limits_but_not_raise_them() {
         b
     };
     let run = |b: &std::path::Path| {
-        bin().args(["check", "--json", "--brief"]).arg(b).arg(fixtures().join("exifpy__Canon_40D.jpg")).output().unwrap()
+        bin()
+            .args(["check", "--json", "--brief"])
+            .arg(b)
+            .arg(fixtures().join("exifpy__Canon_40D.jpg"))
+            .output()
+            .unwrap()
     };
     // Default limits: the 100 × 68 photo is analysed.
     let r = &json_of(&run(&brief(r#""max_megapixels": 120"#)))[0];

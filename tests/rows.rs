@@ -38,7 +38,9 @@ fn corpus_pngs_and_tiffs_stream_to_the_same_result() {
         for f in files {
             let bytes = std::fs::read(&f).unwrap();
             let streamable = match decode::sniff(&bytes) {
-                Some(decode::ImageFormat::Png) => rows::png(&bytes, &DecodeOptions::default(), false).is_ok_and(|s| s.is_some()),
+                Some(decode::ImageFormat::Png) => {
+                    rows::png(&bytes, &DecodeOptions::default(), false).is_ok_and(|s| s.is_some())
+                }
                 Some(decode::ImageFormat::Tiff) => {
                     !decode::scan_tiff(&bytes).is_raw_container
                         && rows::tiff(&bytes, &DecodeOptions::default(), false).is_ok_and(|s| s.is_some())
@@ -59,7 +61,7 @@ fn corpus_pngs_and_tiffs_stream_to_the_same_result() {
 fn sample(x: u32, y: u32, k: u32, max: u32) -> u32 {
     let h = (x.wrapping_mul(2654435761) ^ y.wrapping_mul(40503) ^ k.wrapping_mul(977)) >> 7;
     let base = (x * 7 + y * 3 + k * 50) % (max + 1);
-    let edge = if (x / 9 + y / 13) % 2 == 0 { max / 4 } else { 0 };
+    let edge = if (x / 9 + y / 13).is_multiple_of(2) { max / 4 } else { 0 };
     (base / 2 + edge + h % (max / 8 + 1)).min(max)
 }
 
@@ -116,7 +118,9 @@ fn adam7(png: &[u8], w: u32, h: u32, px: u32, data: &[u8]) -> Vec<u8> {
         out.extend(crc32(&typed).to_be_bytes());
     }
     let mut raw = Vec::new();
-    for (x0, y0, dx, dy) in [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)] {
+    for (x0, y0, dx, dy) in
+        [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)]
+    {
         if x0 >= w || y0 >= h {
             continue;
         }
@@ -163,7 +167,10 @@ fn generated_pngs_of_every_layout_stream_to_the_same_result() {
     // Interlaced: not streamed, decoded whole — to the same pixels.
     let interlaced = png_file(61, 43, C::Rgb, D::Eight, true);
     assert!(rows::png(&interlaced, &DecodeOptions::default(), true).unwrap().is_none());
-    let (a, b) = (decode::decode(&interlaced, &DecodeOptions::default()).unwrap(), decode::decode(&png_file(61, 43, C::Rgb, D::Eight, false), &DecodeOptions::default()).unwrap());
+    let (a, b) = (
+        decode::decode(&interlaced, &DecodeOptions::default()).unwrap(),
+        decode::decode(&png_file(61, 43, C::Rgb, D::Eight, false), &DecodeOptions::default()).unwrap(),
+    );
     assert_eq!((a.luma, a.preview), (b.luma, b.preview), "the hand-written Adam7 file holds the same image");
 }
 
@@ -276,8 +283,11 @@ fn generated_tiffs_in_strips_and_tiles_stream_to_the_same_result() {
     for samples in [1u16, 2, 3, 4] {
         for bits in [8u16, 16] {
             let (w, h) = (301, 203);
-            for (chunk, tiled) in [((w, 1), false), ((w, 16), false), ((w, h), false), ((64, 48), true), ((16, 16), true)] {
-                let name = format!("{samples} samples, {bits} bits, {} {chunk:?}", if tiled { "tiles" } else { "strips" });
+            for (chunk, tiled) in
+                [((w, 1), false), ((w, 16), false), ((w, h), false), ((64, 48), true), ((16, 16), true)]
+            {
+                let name =
+                    format!("{samples} samples, {bits} bits, {} {chunk:?}", if tiled { "tiles" } else { "strips" });
                 assert_same(&name, &tiff_file(w, h, samples, bits, chunk, tiled));
             }
         }

@@ -35,11 +35,12 @@ const H: u32 = 4000;
 
 /// One 16-bit RGBA row: a gradient with an edge pattern (compresses well, so the file is small).
 fn row(y: u32) -> Vec<u16> {
-    (0..W).flat_map(|x| {
-        let v = ((x * 8 + y * 4) % 60000) as u16 + if (x / 64 + y / 64) % 2 == 0 { 4000 } else { 0 };
-        [v, v / 2, 65535 - v, 65535]
-    })
-    .collect()
+    (0..W)
+        .flat_map(|x| {
+            let v = ((x * 8 + y * 4) % 60000) as u16 + if (x / 64 + y / 64).is_multiple_of(2) { 4000 } else { 0 };
+            [v, v / 2, 65535 - v, 65535]
+        })
+        .collect()
 }
 
 fn png_24mp() -> Vec<u8> {
@@ -86,12 +87,17 @@ fn peak_while(f: impl FnOnce()) -> usize {
 
 #[test]
 fn a_24_megapixel_16_bit_rgba_png_and_tiff_are_measured_in_a_few_megabytes() {
-    let all = Needs { exposure: true, sharpness: true, information: true, noise: true, upsampling: true, fingerprint: true };
+    let all =
+        Needs { exposure: true, sharpness: true, information: true, noise: true, upsampling: true, fingerprint: true };
     for (name, file) in [("PNG", png_24mp()), ("TIFF", tiff_24mp())] {
         let mut result = None;
         let peak = peak_while(|| result = Some(analyze(&file, all, &DecodeOptions::default())));
         let a = result.unwrap().unwrap_or_else(|e| panic!("{name}: {e}"));
-        println!("{name} {} MB file, {W}×{H} 16-bit RGBA: peak {:.1} MB while measured", file.len() / 1_000_000, peak as f64 / 1e6);
+        println!(
+            "{name} {} MB file, {W}×{H} 16-bit RGBA: peak {:.1} MB while measured",
+            file.len() / 1_000_000,
+            peak as f64 / 1e6
+        );
         assert_eq!((a.width, a.height, a.bit_depth, a.channels), (W, H, 16, 3), "{name}");
         assert!(a.sharpness.is_some() && a.exposure.is_some(), "{name}");
         // Whole: 8 B/px of samples alone is 192 MB.

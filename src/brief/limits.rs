@@ -23,7 +23,11 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         let d = DecodeOptions::default();
-        Limits { max_pixels: d.max_pixels, max_file_bytes: crate::MAX_PIXEL_FILE_BYTES, max_decoded_bytes: d.max_decoded_bytes }
+        Limits {
+            max_pixels: d.max_pixels,
+            max_file_bytes: crate::MAX_PIXEL_FILE_BYTES,
+            max_decoded_bytes: d.max_decoded_bytes,
+        }
     }
 }
 

@@ -141,7 +141,16 @@ pub fn analyze(bytes: &[u8], needs: Needs, opts: &DecodeOptions) -> Result<Pixel
         _ => None,
     };
     if let Some(s) = streamed {
-        return Ok(measure(s.sums.as_ref(), &s.preview, s.width, s.height, Origin::Image, s.bit_depth, s.channels, needs));
+        return Ok(measure(
+            s.sums.as_ref(),
+            &s.preview,
+            s.width,
+            s.height,
+            Origin::Image,
+            s.bit_depth,
+            s.channels,
+            needs,
+        ));
     }
     let d = decode(bytes, opts)?;
     let sums = needs.luma().then(|| measure_raster(&d.luma, tile));

@@ -107,7 +107,7 @@ impl<T: Channel> BoxStream<T> {
                 }
             }
         }
-        if (y + 1) % fy == 0 {
+        if (y + 1).is_multiple_of(fy) {
             let n = (fx * fy) as u64;
             self.out.extend(self.acc.iter().map(|&s| T::from_u64((s + n / 2) / n)));
             self.acc.iter_mut().for_each(|a| *a = 0);
@@ -319,13 +319,20 @@ pub fn tiff(bytes: &[u8], opts: &DecodeOptions, luma: bool) -> Result<Option<Str
             sink.finish(h, $bits)
         }};
     }
-    let streamed = if bits == 8 { stream!(u8, U8, 255, 8) } else { stream!(u16, U16, declared_max.unwrap_or(u16::MAX), 16) };
+    let streamed =
+        if bits == 8 { stream!(u8, U8, 255, 8) } else { stream!(u16, U16, declared_max.unwrap_or(u16::MAX), 16) };
     Ok(Some(streamed))
 }
 
 /// `n` bytes in MB, for messages (two decimals below 1 MB, none from 10 MB).
 pub fn megabytes(n: u64) -> String {
     let mb = n as f64 / 1e6;
-    let digits = if mb < 1.0 { 2 } else if mb < 10.0 { 1 } else { 0 };
+    let digits = if mb < 1.0 {
+        2
+    } else if mb < 10.0 {
+        1
+    } else {
+        0
+    };
     format!("{mb:.digits$} MB")
 }

@@ -84,8 +84,14 @@ fn run() -> Result<ExitCode, String> {
     };
     match command.as_str() {
         "check" => {
-            let mut args =
-                CheckArgs { brief: None, json: false, manifests: Vec::new(), models: None, jobs: None, paths: Vec::new() };
+            let mut args = CheckArgs {
+                brief: None,
+                json: false,
+                manifests: Vec::new(),
+                models: None,
+                jobs: None,
+                paths: Vec::new(),
+            };
             while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
                 match arg {
                     Long("brief") => args.brief = Some(parser.value().map_err(|e| e.to_string())?.into()),
