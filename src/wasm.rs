@@ -241,6 +241,16 @@ pub fn validate_brief(brief_json: &str) -> String {
     }
 }
 
+/// A brief with a taxonomy file placed into it (see `brief/taxonomy.rs`): `{ "brief": text }`,
+/// or `{ "problems": [{ "path", "message" }, …] }` when the brief or the taxonomy is wrong.
+#[wasm_bindgen(js_name = withTaxonomy)]
+pub fn with_taxonomy(brief_json: &str, taxonomy: &str, name: &str) -> String {
+    match crate::brief::taxonomy::with_taxonomy(brief_json, taxonomy, name) {
+        Ok(brief) => serde_json::json!({ "brief": brief }).to_string(),
+        Err(problems) => serde_json::json!({ "problems": problems }).to_string(),
+    }
+}
+
 /// The batch manifest as CSV (see `manifest.rs`), from a JSON array of reports — the same bytes
 /// `preflight check --manifest` writes.
 #[wasm_bindgen(js_name = manifestCsv)]

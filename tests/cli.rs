@@ -310,3 +310,50 @@ fn a_brief_can_lower_the_limits_but_not_raise_them() {
     assert!(err.contains("limits.max_megapixels: a brief can only lower this limit: at most 120, found 500"), "{err}");
     assert!(err.contains("limits.max_decoded_mb: must be greater than 0"), "{err}");
 }
+
+#[test]
+fn a_taxonomy_file_is_placed_into_the_brief() {
+    // A real Lightroom hierarchy (TIFF with IPTC + XMP) against the buyer's taxonomy, kept as
+    // a text file of paths.
+    let dir = scratch("taxonomy");
+    let tif = common::corpus_dir().join("metadata/exifr__tif-with-iptc-icc-xmp.tif");
+    let brief = dir.join("brief.json");
+    std::fs::write(
+        &brief,
+        r#"{"preflight_brief": 1, "name": "t", "checks": {"labels": {"required_roots": ["Jet2.com_Keywords"]}}}"#,
+    )
+    .unwrap();
+    let run = |taxonomy: &str| {
+        let t = dir.join("taxonomy.txt");
+        std::fs::write(&t, taxonomy).unwrap();
+        let out = bin()
+            .args(["check", "--json", "--brief"])
+            .arg(&brief)
+            .arg("--taxonomy")
+            .arg(&t)
+            .arg(&tif)
+            .output()
+            .unwrap();
+        let r = json_of(&out)[0].clone();
+        let f = r["findings"].as_array().unwrap().iter().find(|f| f["check"] == "labels.taxonomy").cloned();
+        (f.expect("a labels.taxonomy finding"), out.status.code())
+    };
+    let inside = "# Jet2 keywords\n\
+        Jet2.com_Keywords > Geographic Keywords > Europe > Turkey > DLM_Dalaman > Dalyan\n\
+        Jet2.com_Keywords | Image Source | Photographer - Gavin Priestley\n";
+    let (f, _) = run(inside);
+    assert_eq!(f["verdict"], "pass", "{f}");
+    let (f, code) = run("Jet2.com_Keywords > Geographic Keywords > Europe > Turkey > DLM_Dalaman > Ölüdeniz\n\
+        Jet2.com_Keywords > Image Source > Photographer - Gavin Priestley\n");
+    assert_eq!((f["verdict"].as_str(), code), (Some("fail"), Some(1)), "{f}");
+    assert!(f["message"].as_str().unwrap().contains("`Dalyan` is not under"), "{f}");
+    // A bad taxonomy file is named, with its line.
+    let t = dir.join("bad.txt");
+    std::fs::write(&t, "Jet2.com_Keywords > x\n>\n").unwrap();
+    let out = bin().args(["brief"]).arg(&brief).arg("--taxonomy").arg(&t).output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("bad.txt line 2: an empty path"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -21,6 +21,7 @@ import { registerOffline } from './offline.js';
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const els = {
   select: /** @type {HTMLSelectElement} */ ($('brief-select')), load: $('brief-load'),
+  taxonomyLoad: $('taxonomy-load'), taxonomyFile: /** @type {HTMLInputElement} */ ($('taxonomy-file')),
   briefFile: /** @type {HTMLInputElement} */ ($('brief-file')), briefError: $('brief-error'), briefSummary: $('brief-summary'),
   drop: $('drop'), pickFiles: /** @type {HTMLButtonElement} */ ($('pick-files')), pickFolder: /** @type {HTMLButtonElement} */ ($('pick-folder')),
   fileInput: /** @type {HTMLInputElement} */ ($('file-input')), folderInput: /** @type {HTMLInputElement} */ ($('folder-input')),
@@ -40,6 +41,7 @@ const FOCUS_SIZE = Math.max(THUMB, 240);
 let customText = '';
 let customName = '';          // the loaded brief's name, for its option in the select
 let selected = '';            // value of the select that is in use
+let selectedText = '';        // and its brief's JSON text (a taxonomy file is placed into it)
 /** @type {Entry[]} */ let entries = [];
 let controller = new AbortController();
 let filter = 'all';
@@ -717,6 +719,7 @@ function describe(v) {
     if (!Object.keys(v).length) return S.briefOn;   // `"upsampling": {}`: on, with its defaults
     return Object.entries(v).map(([k, x]) => {
       const m = /^(min|max)_(.+)$/.exec(k);
+      if (k === 'taxonomy') return `${human(k)}: ${S.taxonomyTerms(terms(x))}`;   // not the whole tree
       if (!m) return x === true ? human(k) : `${human(k)}: ${describe(x)}`;
       const op = m[1] === 'min' ? '≥' : '≤';
       const unit = /** @type {Record<string, string[]>} */ (S.briefUnits)[m[2]];
@@ -726,6 +729,19 @@ function describe(v) {
     }).join(' · ');
   }
   return String(v);
+}
+
+/** Distinct terms in an inline taxonomy (a tree, or paths `a > b | c`; shared prefixes once).
+ * @param {any} t @returns {number} */
+function terms(t) {
+  const seen = new Set();
+  const walk = (/** @type {any} */ v, /** @type {string[]} */ at) => {
+    const add = (/** @type {string[]} */ segs) => segs.forEach((_, i) => seen.add([...at, ...segs.slice(0, i + 1)].join('\u0000')));
+    if (Array.isArray(v)) for (const p of v) add(String(p).split(/[>|]/).map((x) => x.trim()).filter(Boolean));
+    else if (v && typeof v === 'object') for (const [k, c] of Object.entries(v)) { add([k]); walk(c, [...at, k]); }
+  };
+  walk(t, []);
+  return seen.size;
 }
 
 /** @param {any} brief */
@@ -751,6 +767,7 @@ async function useBrief(text, value, fileName) {
   }
   els.briefError.hidden = true;
   selected = value;
+  selectedText = text;
   els.select.value = value;
   renderBrief(pf.brief);
   if (pf.brief?.checks?.faces || pf.brief?.checks?.plates) offline?.keepDetection();
@@ -773,13 +790,29 @@ function wireBriefs() {
     let ok = false;
     try { await pf.setBrief(text); ok = true; } catch (err) { showBriefError(err, file.name); }
     if (!ok) return;
-    customText = text;
-    customName = String(pf.brief?.name ?? file.name);
-    let opt = /** @type {HTMLOptionElement|null} */ (els.select.querySelector('option[value="custom"]'));
-    if (!opt) { opt = /** @type {HTMLOptionElement} */ (h('option', { value: 'custom' })); els.select.append(opt); }
-    opt.textContent = S.briefCustom(customName);
-    await useBrief(text, 'custom', file.name);
+    await useCustom(text, String(pf.brief?.name ?? file.name), file.name);
   });
+  // The buyer's taxonomy as its own file, placed into the brief in use (as the CLI's --taxonomy).
+  els.taxonomyLoad.addEventListener('click', () => els.taxonomyFile.click());
+  els.taxonomyFile.addEventListener('change', async () => {
+    const file = els.taxonomyFile.files?.[0];
+    els.taxonomyFile.value = '';
+    if (!file) return;
+    let merged;
+    try { merged = pf.withTaxonomy(selectedText, await file.text(), file.name); } catch (err) { showBriefError(err, file.name); return; }
+    await useCustom(merged, S.briefWithTaxonomy(String(pf.brief?.name ?? ''), file.name), file.name);
+  });
+}
+
+/** Uses a brief of the user's own (loaded, or with a taxonomy added) as the select's "custom" entry.
+ * @param {string} text @param {string} name @param {string} fileName */
+async function useCustom(text, name, fileName) {
+  customText = text;
+  customName = name;
+  let opt = /** @type {HTMLOptionElement|null} */ (els.select.querySelector('option[value="custom"]'));
+  if (!opt) { opt = /** @type {HTMLOptionElement} */ (h('option', { value: 'custom' })); els.select.append(opt); }
+  opt.textContent = S.briefCustom(customName);
+  await useBrief(text, 'custom', fileName);
 }
 
 // ───────────────────────────── language ─────────────────────────────

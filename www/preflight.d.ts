@@ -361,6 +361,12 @@ export interface Preflight extends EventTarget {
   manifest(reports: Report[]): string;
   /** The same manifest as JSON text (parse it to a {@link Manifest}), byte-for-byte the CLI's `--manifest out.json`. */
   manifestJson(reports: Report[]): string;
+  /**
+   * The brief with a taxonomy file placed in as `checks.labels.taxonomy` (the CLI's `--taxonomy`):
+   * JSON (a tree or a list of paths) or one `a > b > c` path per line. Returns the new brief's
+   * JSON text; throws an Error with `problems` when the brief or the file is wrong.
+   */
+  withTaxonomy(brief: Brief | string, taxonomy: string, name: string): string;
   /** Stops every worker; pending `check` calls reject. */
   terminate(): void;
 

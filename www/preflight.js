@@ -9,7 +9,7 @@
 // worker: after `ready` resolves, checking files never touches the network. Files are passed
 // to workers by reference (structured clone of a File is a handle, not a copy) one at a time,
 // and each worker reads only the byte ranges the parsers ask for.
-import init, { Engine, manifestCsv, manifestJson, validateBrief, version } from './pkg/preflight.js';
+import init, { Engine, manifestCsv, manifestJson, validateBrief, version, withTaxonomy } from './pkg/preflight.js';
 
 // The types of everything here (options, Report, Brief, events…) are declared in preflight.d.ts,
 // next to this file; the typedefs below re-export them for the JSDoc in this file and app.js.
@@ -345,6 +345,25 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, models, wasmUr
      * @param {Report[]} reports @returns {string}
      */
     manifestJson(reports) { return manifestJson(JSON.stringify(reports)); },
+
+    /**
+     * A brief (object or JSON text) with the buyer's taxonomy file placed in as
+     * `checks.labels.taxonomy` — the same as the CLI's `--taxonomy FILE`. The file is JSON (a tree
+     * or a list of paths) or one `a > b > c` path per line. Returns the new brief's JSON text (pass
+     * it to `setBrief`); throws like `setBrief` (`err.problems`) when the brief or the file is wrong.
+     * @param {object|string} brief @param {string} taxonomy @param {string} name the file's name, for messages
+     * @returns {string}
+     */
+    withTaxonomy(brief, taxonomy, name) {
+      const text = typeof brief === 'string' ? brief : JSON.stringify(brief);
+      const r = JSON.parse(withTaxonomy(text, taxonomy, name));
+      if (r.problems) {
+        const err = new Error(`Invalid brief:\n${r.problems.map((/** @type {BriefProblem} */ p) => `${p.path ? `${p.path}: ` : ''}${p.message}`).join('\n')}`);
+        /** @type {any} */ (err).problems = r.problems;
+        throw err;
+      }
+      return r.brief;
+    },
     get brief() { return current?.brief ?? null; },
 
     /**

@@ -15,6 +15,7 @@
 
 pub mod json;
 pub mod limits;
+pub mod taxonomy;
 
 use crate::checks::Rules;
 use json::{Errors, Obj};

@@ -1,7 +1,7 @@
 // The page loads cleanly, with the default brief, a strict CSP, and rejects a bad custom brief.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, openApp } from './helpers.mjs';
+import { setup, openApp, corpusFiles, dropFiles, waitAllChecked, readCards } from './helpers.mjs';
 import { CSP } from '../../scripts/serve.mjs';
 
 /** @type {Awaited<ReturnType<typeof setup>>} */ let env;
@@ -68,3 +68,30 @@ test('an invalid custom brief shows every problem and keeps the previous brief',
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a taxonomy file is placed into the brief in use, and labels are judged against it', async () => {
+  const { page, errors } = await openApp(env.context, env.url);
+  const brief = { preflight_brief: 1, name: 'Keywords', checks: { labels: { required_roots: ['Jet2.com_Keywords'] } } };
+  await page.locator('#brief-file').setInputFiles({ name: 'keywords.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(brief)) });
+  await page.waitForFunction(() => document.querySelector('#brief-select')?.value === 'custom');
+  // A broken taxonomy file is refused, naming the file and line; the brief stays.
+  await page.locator('#taxonomy-file').setInputFiles({ name: 'bad.txt', mimeType: 'text/plain', buffer: Buffer.from('Jet2.com_Keywords > x\n>\n') });
+  const alert = page.locator('#brief-error');
+  await alert.waitFor({ state: 'visible' });
+  assert.match(await alert.textContent() ?? '', /bad\.txt line 2: an empty path/);
+  // The buyer's taxonomy as a text file (one path per line) that does not hold this photo's place.
+  const taxonomy = '# Jet2 keywords\nJet2.com_Keywords > Geographic Keywords > Europe > Turkey > DLM_Dalaman > Ölüdeniz\n'
+    + 'Jet2.com_Keywords | Image Source | Photographer - Gavin Priestley\n';
+  await page.locator('#taxonomy-file').setInputFiles({ name: 'jet2.txt', mimeType: 'text/plain', buffer: Buffer.from(taxonomy) });
+  await page.waitForFunction(() => /jet2\.txt/.test(document.querySelector('#brief-select option:checked')?.textContent ?? ''));
+  assert.equal(await alert.isHidden(), true);
+  assert.match(await page.locator('#brief-summary').textContent() ?? '', /taxonomy: 8 terms/);
+  await dropFiles(page, await corpusFiles(['metadata/exifr__tif-with-iptc-icc-xmp.tif']));
+  await waitAllChecked(page, 1);
+  const [card] = await readCards(page);
+  assert.equal(card.checks['labels.taxonomy'], 'fail', JSON.stringify(card));
+  assert.match(await page.locator('.finding[data-check="labels.taxonomy"]').textContent() ?? '', /Dalyan/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+

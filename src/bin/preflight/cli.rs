@@ -18,8 +18,9 @@ const USAGE: &str = "\
 preflight — check photos against a buyer's brief, locally.
 
 USAGE:
-    preflight check [--brief FILE] [--json] [--manifest FILE.csv|.json]... [--models DIR] [--jobs N] PATH...
-    preflight brief FILE
+    preflight check [--brief FILE] [--taxonomy FILE] [--json] [--manifest FILE.csv|.json]... [--models DIR]
+                    [--jobs N] PATH...
+    preflight brief FILE [--taxonomy FILE]
 
 COMMANDS:
     check    Check files (folders are read recursively) and print one report per file:
@@ -28,6 +29,8 @@ COMMANDS:
 
 OPTIONS:
     --brief FILE   The brief to check against (default: the built-in general brief).
+    --taxonomy F   The buyer's taxonomy as its own file (a JSON tree or list of paths, or one
+                   `a > b > c` path per line): the brief's `labels.taxonomy` (see the brief format).
     --json         Print reports as a JSON array (the same JSON the browser produces).
     --manifest F   Also write the batch manifest: one row per file, every check's verdict and
                    measured value; JSON if F ends in .json, else CSV (the same files the page
@@ -59,6 +62,7 @@ pub fn main() -> ExitCode {
 
 struct CheckArgs {
     brief: Option<PathBuf>,
+    taxonomy: Option<PathBuf>,
     json: bool,
     manifests: Vec<PathBuf>,
     models: Option<PathBuf>,
@@ -86,6 +90,7 @@ fn run() -> Result<ExitCode, String> {
         "check" => {
             let mut args = CheckArgs {
                 brief: None,
+                taxonomy: None,
                 json: false,
                 manifests: Vec::new(),
                 models: None,
@@ -95,6 +100,7 @@ fn run() -> Result<ExitCode, String> {
             while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
                 match arg {
                     Long("brief") => args.brief = Some(parser.value().map_err(|e| e.to_string())?.into()),
+                    Long("taxonomy") => args.taxonomy = Some(parser.value().map_err(|e| e.to_string())?.into()),
                     Long("json") => args.json = true,
                     Long("manifest") => args.manifests.push(parser.value().map_err(|e| e.to_string())?.into()),
                     Long("models") => args.models = Some(parser.value().map_err(|e| e.to_string())?.into()),
@@ -117,15 +123,16 @@ fn run() -> Result<ExitCode, String> {
             check_command(args)
         }
         "brief" => {
-            let mut file: Option<PathBuf> = None;
+            let (mut file, mut taxonomy): (Option<PathBuf>, Option<PathBuf>) = (None, None);
             while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
                 match arg {
+                    Long("taxonomy") => taxonomy = Some(parser.value().map_err(|e| e.to_string())?.into()),
                     Value(v) if file.is_none() => file = Some(v.into()),
                     other => return Err(other.unexpected().to_string()),
                 }
             }
             let file = file.ok_or("`brief` needs a FILE")?;
-            let brief = load_brief(Some(&file))?;
+            let brief = load_brief(Some(&file), taxonomy.as_deref())?;
             // A closed pipe (`| head`) is not an error worth a panic.
             let mut out = std::io::stdout().lock();
             let _ = writeln!(out, "{}: valid brief \"{}\"", file.display(), brief.name);
@@ -138,15 +145,24 @@ fn run() -> Result<ExitCode, String> {
     }
 }
 
-fn load_brief(path: Option<&Path>) -> Result<Brief, String> {
-    let (text, label) = match path {
+fn load_brief(path: Option<&Path>, taxonomy: Option<&Path>) -> Result<Brief, String> {
+    let (mut text, mut label) = match path {
         Some(p) => (
             std::fs::read_to_string(p).map_err(|e| format!("cannot read brief {}: {e}", p.display()))?,
             p.display().to_string(),
         ),
         None => (DEFAULT_BRIEF.to_string(), "built-in default brief".to_string()),
     };
-    Brief::parse(&text).map_err(|errors| {
+    let parsed = match taxonomy {
+        Some(t) => {
+            let tax = std::fs::read_to_string(t).map_err(|e| format!("cannot read taxonomy {}: {e}", t.display()))?;
+            let name = t.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            label = format!("{label} with taxonomy {}", t.display());
+            preflight::brief::taxonomy::with_taxonomy(&text, &tax, &name).map(|merged| text = merged)
+        }
+        None => Ok(()),
+    };
+    parsed.and_then(|()| Brief::parse(&text)).map_err(|errors| {
         let mut msg = format!(
             "{label} is not a valid brief ({} problem{}):",
             errors.len(),
@@ -248,7 +264,7 @@ fn check_command(args: CheckArgs) -> Result<ExitCode, String> {
     if args.paths.is_empty() {
         return Err("`check` needs at least one PATH (a file or a folder)".into());
     }
-    let brief = load_brief(args.brief.as_deref())?;
+    let brief = load_brief(args.brief.as_deref(), args.taxonomy.as_deref())?;
     let files = collect_files(&args.paths)?;
     // Models load on the first file whose brief asks for faces or plates (never otherwise).
     let detectors = Detectors::from_dir(models_dir(args.models.clone()));
