@@ -2,6 +2,7 @@
 import { createPreflight, summarize } from './preflight.js';
 import { strings as S } from './strings.js';
 import { paintClip, paintFocus, paintBoxes, displayed } from './overlay.js';
+import { cardCleanButtons, wireCleanZip } from './clean.js';
 
 /** @typedef {import('./preflight.js').Report} Report */
 /** @typedef {import('./preflight.js').Overlay} Overlay */
@@ -329,6 +330,7 @@ function renderCard(e) {
     good.length ? h('details', { class: 'passed' }, h('summary', { text: S.passedChecks(good.length) }),
       h('ul', { class: 'findings' }, ...good.map(findingEl))) : null,
     !r.findings.length ? h('p', { class: 'finding__none', text: S.noFindings }) : null);
+  cardCleanButtons(main, e, () => pf);
 }
 
 // Batched rendering: results arrive in bursts; touch the DOM once per frame.
@@ -618,6 +620,7 @@ function wireDrop() {
     const reports = entries.map((e) => e.report).filter(Boolean);
     save(pf.manifest(/** @type {Report[]} */ (reports)), 'text/csv', S.exportCsvName);
   });
+  wireCleanZip(els.exportCsv, () => entries, () => pf, showStatus);
 }
 
 function wireBatchControls() {

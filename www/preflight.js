@@ -74,6 +74,8 @@ import init, { Engine, manifestCsv, validateBrief, version } from './pkg/preflig
  *   onReady?: (info: ReadyInfo) => void,
  * }} PreflightOptions
  * @typedef {{ version: string, briefName: string, workers: number }} ReadyInfo
+ * @typedef {{ blob: Blob, format: 'JPEG'|'PNG', lossless: boolean, removed: string[], notes: string[], blurred: number }} CleanCopy
+ *   A clean copy: `removed` names each thing left out and why; `lossless`: image data copied byte for byte.
  * @typedef {{ x: number, y: number, w: number, h: number, score: number }} ObjectBox
  *   A face or licence plate: top-left corner and size in full-size pixels of the image as
  *   displayed (EXIF orientation applied), score 0–1.
@@ -87,6 +89,7 @@ import init, { Engine, manifestCsv, validateBrief, version } from './pkg/preflig
  *   resume(): void,
  *   readonly paused: boolean,
  *   manifest(reports: Report[]): string,
+ *   clean(file: Blob, report: Report|null, options?: { blur?: ('faces'|'plates')[] }): Promise<CleanCopy>,
  *   terminate(): void,
  *   readonly version: string,
  *   readonly brief: object|null,
@@ -293,6 +296,8 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, wasmUrl, fullW
         if (m.type === 'batch-result') { reply(m.id, m.result, null); return; }
         if (m.type === 'memory') { reply(m.id, String(m.bytes), null); return; }
         if (m.type === 'batch-failed') { reply(m.id, null, m.message); return; }
+        if (m.type === 'clean-result') { reply(m.id, m, null); return; }
+        if (m.type === 'clean-failed') { reply(m.id, null, m.message); return; }
         const job = slot.job;
         if (!job || job.id !== m.id) return;           // stale message from a replaced job
         if (m.type === 'report') {
@@ -400,6 +405,33 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, wasmUrl, fullW
         replies.set(id, { slot, done: (/** @type {string|null} */ bytes) => resolve(Number(bytes) / 1e6) });
         slot.w.postMessage({ type: 'memory', id });
       })));
+    },
+
+    /**
+     * A clean copy of `file` for the current brief (see "Clean copies" in the README): the
+     * metadata it forbids removed, losslessly; with `blur: ['faces', 'plates']` the report's
+     * boxes of those kinds blurred (JPEG, re-encoded; the brief must have looked for them).
+     * Rejects with the reason when no copy can be made.
+     * @param {Blob} file @param {Report|null} report @param {{ blur?: ('faces'|'plates')[] }} [options]
+     * @returns {Promise<CleanCopy>}
+     */
+    async clean(file, report, { blur = [] } = {}) {
+      await ready;
+      const regions = blur.flatMap((kind) => {
+        const boxes = report?.[kind];
+        if (!Array.isArray(boxes)) throw new Error(`${kind} were not looked for (the brief has no ${kind} rule), so they cannot be blurred`);
+        return boxes;
+      });
+      const slot = slots.find((s) => s.live && !s.job) ?? slots.find((s) => s.live);
+      if (!slot) throw new Error('no checker is running');
+      const id = nextId++;
+      const m = await new Promise((resolve, reject) => {
+        replies.set(id, { slot, done: (/** @type {any} */ res, /** @type {string|null} */ err) => (res ? resolve(res) : reject(new Error(err ?? 'unknown error'))) });
+        slot.w.postMessage({ type: 'clean', id, file, regions: JSON.stringify(regions) });
+      });
+      const summary = JSON.parse(m.summary);
+      const type = summary.format === 'PNG' ? 'image/png' : 'image/jpeg';
+      return { ...summary, blob: new Blob([m.bytes], { type }) };
     },
 
     async check(files, onReport, { signal, onThumbnail, onBatch, batch: runBatchRules = true, thumbnailSize = 320 } = {}) {
