@@ -290,3 +290,27 @@ fn cli_writes_copies_with_the_same_names_and_prints_what_went() {
     assert_eq!(usage.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&usage.stderr).contains("`clean` needs --out DIR"));
 }
+
+/// Without the detectors (a build without `detect`), --blur refuses to copy rather than copy
+/// unblurred.
+#[cfg(not(feature = "detect"))]
+#[test]
+fn cli_blur_without_detection_makes_no_copy() {
+    let out_dir = scratch("noblur");
+    let photo = common::corpus_dir().join("faces/facerec__two_people.jpg");
+    let out = Command::new(env!("CARGO_BIN_EXE_preflight"))
+        .args(["clean", "--blur", "faces,plates", "--out"])
+        .arg(out_dir.join("out"))
+        .arg(&photo)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("not copied: faces could not be looked for, so nothing was blurred: "), "{stdout}");
+    assert!(!out_dir.join("out/facerec__two_people.jpg").exists());
+    let bad = Command::new(env!("CARGO_BIN_EXE_preflight"))
+        .args(["clean", "--blur", "cats", "--out", "x", "y"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}
