@@ -104,3 +104,32 @@ test('a card\'s clean copy and the batch zip: no GPS, the same camera fields, no
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('blurred copy in the page: the detection engine finds no face in it any more', async () => {
+  const brief = { preflight_brief: 1, name: 'Blur faces', checks: { faces: { max: 100 }, plates: { max: 100 } } };
+  const { page, errors } = await openApp(env.context, env.url);
+  page.setDefaultTimeout(120_000);
+  await page.locator('#brief-file').setInputFiles({ name: 'faces.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(brief)) });
+  await page.waitForFunction((name) => document.getElementById('progress')?.dataset.brief === name, brief.name);
+  const [photo] = await corpusFiles(['faces/facerec__two_people.jpg']);
+  await dropFiles(page, [photo]);
+  await waitAllChecked(page, 1, 120_000);
+  const card = page.locator('.card[data-file="facerec__two_people.jpg"]');
+  assert.equal(await card.locator('.det--face').count(), 2, 'two faces found in the original');
+  const blurBtn = card.locator('.card__clean-btn[data-blur="faces,plates"]');
+  assert.equal(await blurBtn.textContent(), 'Copy with 2 faces/plates blurred');
+  const [download] = await Promise.all([page.waitForEvent('download'), blurBtn.click()]);
+  const blurred = await readFile(/** @type {string} */ (await download.path()));
+  assert.deepEqual([...blurred.subarray(0, 3)], [0xFF, 0xD8, 0xFF], 'a JPEG');
+  assert.notDeepEqual(blurred, photo.bytes);
+  await page.waitForFunction(() => document.querySelector('.card__clean-status')?.textContent?.includes('2 regions blurred irreversibly'));
+
+  // The copy, checked by the same page with the same detectors: no face left.
+  await dropFiles(page, [{ name: 'blurred.jpg', type: 'image/jpeg', bytes: blurred }]);
+  await waitAllChecked(page, 2, 120_000);
+  const copyCard = page.locator('.card[data-file="blurred.jpg"]');
+  assert.equal(await copyCard.locator('.det--face').count(), 0, 'no face detected in the blurred copy');
+  assert.equal(await card.locator('.det--face').count(), 2);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
