@@ -74,7 +74,7 @@ import init, { Engine, manifestCsv, validateBrief, version } from './pkg/preflig
  *   onReady?: (info: ReadyInfo) => void,
  * }} PreflightOptions
  * @typedef {{ version: string, briefName: string, workers: number }} ReadyInfo
- * @typedef {{ blob: Blob, format: 'JPEG'|'PNG', lossless: boolean, removed: string[], notes: string[], blurred: number }} CleanCopy
+ * @typedef {{ blob: Blob, format: 'JPEG'|'PNG'|'WEBP', lossless: boolean, removed: string[], notes: string[], blurred: number }} CleanCopy
  *   A clean copy: `removed` names each thing left out and why; `lossless`: image data copied byte for byte.
  * @typedef {{ x: number, y: number, w: number, h: number, score: number }} ObjectBox
  *   A face or licence plate: top-left corner and size in full-size pixels of the image as
@@ -430,7 +430,7 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, wasmUrl, fullW
         slot.w.postMessage({ type: 'clean', id, file, regions: JSON.stringify(regions) });
       });
       const summary = JSON.parse(m.summary);
-      const type = summary.format === 'PNG' ? 'image/png' : 'image/jpeg';
+      const type = { JPEG: 'image/jpeg', PNG: 'image/png', WEBP: 'image/webp' }[/** @type {string} */ (summary.format)] ?? '';
       return { ...summary, blob: new Blob([m.bytes], { type }) };
     },
 

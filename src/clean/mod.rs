@@ -26,12 +26,13 @@
 //! the pixels (quantisation and Huffman tables, frame and scan headers, the entropy-coded data,
 //! Adobe APP14's colour transform).
 //!
-//! Formats: JPEG ([`jpeg`]) and PNG ([`png`]). Any other format is refused with the reason
+//! Formats: JPEG ([`jpeg`]), PNG ([`png`]) and WebP ([`webp`]). Any other format is refused with the reason
 //! ([`clean`] returns `Err`): never a copy that silently still holds a GPS position.
 
 pub mod exif_rewrite;
 pub mod jpeg;
 pub mod png;
+pub mod webp;
 pub mod xmp;
 
 #[cfg(feature = "pixels")]
@@ -156,7 +157,7 @@ pub type Region = ObjectBox;
 pub struct Cleaned {
     #[serde(skip)]
     pub bytes: Vec<u8>,
-    /// `JPEG` or `PNG`.
+    /// `JPEG`, `PNG` or `WEBP`.
     pub format: &'static str,
     /// Image data copied byte for byte (no region blurred).
     pub lossless: bool,
@@ -197,6 +198,12 @@ pub fn clean(bytes: &[u8], rules: &Rules, regions: &[Region]) -> Result<Cleaned,
         }
         let (out, removed) = png::rewrite(bytes, &plan)?;
         Cleaned { bytes: out, format: "PNG", lossless: true, removed, notes: Vec::new(), blurred: 0 }
+    } else if webp::is_webp(bytes) {
+        if !regions.is_empty() {
+            return Err("blurring is done for JPEG files only; this WebP was not copied".into());
+        }
+        let (out, removed) = webp::rewrite(bytes, &plan)?;
+        Cleaned { bytes: out, format: "WEBP", lossless: true, removed, notes: Vec::new(), blurred: 0 }
     } else {
         return Err(unsupported(bytes));
     };
@@ -233,7 +240,7 @@ fn unsupported(bytes: &[u8]) -> String {
     let mut reader = crate::source::Reader::new(&mut src);
     let name = crate::probe::probe(&mut reader).ok().and_then(|p| p.format).map_or("this", |f| f.name());
     format!(
-        "clean copies are made of JPEG and PNG files only; no copy of this {name} file was made (its metadata was not removed). Export a JPEG to clean it"
+        "clean copies are made of JPEG, PNG and WebP files only; no copy of this {name} file was made (its metadata was not removed). Export a JPEG to clean it"
     )
 }
 
