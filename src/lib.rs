@@ -11,6 +11,9 @@
 //! 5. [`checks`]: one file per check family; a [`brief::Brief`] rule + evidence → findings.
 //! 6. [`report`]: the JSON both the CLI and the browser emit ([`manifest`]: a batch as CSV).
 //!
+//! [`clean`] makes clean copies: a file without the metadata the brief forbids (losslessly), and
+//! optionally with faces / plates blurred.
+//!
 //! [`detect`] (feature `detect`) finds faces and licence plates; [`detectors`] runs it for the
 //! `faces` / `plates` checks (and says why it cannot in builds without it).
 //!
@@ -21,6 +24,7 @@ pub mod base64;
 pub mod batch;
 pub mod brief;
 pub mod checks;
+pub mod clean;
 pub mod csv;
 #[cfg(feature = "detect")]
 pub mod detect;

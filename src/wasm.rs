@@ -232,6 +232,54 @@ pub fn load_models(face_onnx: Vec<u8>, plate_onnx: Vec<u8>) -> Result<(), JsErro
     Ok(())
 }
 
+/// A clean copy made by [`Engine::clean`]: its bytes and what was done, as JSON.
+#[wasm_bindgen]
+pub struct CleanCopy {
+    bytes: Vec<u8>,
+    summary: String,
+}
+
+#[wasm_bindgen]
+impl CleanCopy {
+    /// The copy's bytes (moved out: a second call returns an empty array).
+    #[wasm_bindgen(js_name = takeBytes)]
+    pub fn take_bytes(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.bytes)
+    }
+
+    /// `{"format", "lossless", "removed": [...], "notes": [...], "blurred"}` (see `clean::Cleaned`).
+    #[wasm_bindgen(getter)]
+    pub fn summary(&self) -> String {
+        self.summary.clone()
+    }
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// The clean copy of a whole file for this brief (see `crate::clean`), blurring `regions_json`
+    /// (`[{"x","y","w","h","score"}]`, a report's `faces` / `plates`; `[]` for none). Throws with
+    /// the reason when no copy can be made (a format it does not rewrite, a damaged file).
+    ///
+    /// Only the engines with pixel decoders carry the rewriters (they would add 18 KB gzip to the
+    /// header-only engine every page loads); there this throws, and `preflight.js` makes clean
+    /// copies in a worker of the pixel engine. (The binding stays in both: they share one glue.)
+    pub fn clean(&self, bytes: &[u8], regions_json: &str) -> Result<CleanCopy, JsError> {
+        #[cfg(feature = "pixels")]
+        {
+            let regions: Vec<crate::clean::Region> =
+                serde_json::from_str(regions_json).map_err(|e| JsError::new(&format!("not a list of boxes: {e}")))?;
+            let c = crate::clean::clean(bytes, &self.brief.rules, &regions).map_err(|e| JsError::new(&e))?;
+            let summary = serde_json::to_string(&c).expect("a summary serialises");
+            Ok(CleanCopy { bytes: c.bytes, summary })
+        }
+        #[cfg(not(feature = "pixels"))]
+        {
+            let _ = (bytes, regions_json);
+            Err(JsError::new("this build of the engine cannot make clean copies (header checks only)"))
+        }
+    }
+}
+
 /// Validates a brief without keeping it: `[]` when valid, else `[{ "path", "message" }, …]`.
 #[wasm_bindgen(js_name = validateBrief)]
 pub fn validate_brief(brief_json: &str) -> String {

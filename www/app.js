@@ -3,6 +3,7 @@ import { createPreflight, summarize } from './preflight.js';
 import { strings as S, LANGUAGES, language, preferredLanguage, setLanguage } from './strings.js';
 import { paintClip, paintFocus, paintBoxes, displayed } from './overlay.js';
 import { registerOffline } from './offline.js';
+import { cardCleanButtons, wireCleanZip } from './clean.js';
 
 /** @typedef {import('./preflight.js').Report} Report */
 /** @typedef {import('./preflight.js').Overlay} Overlay */
@@ -333,6 +334,7 @@ function renderCard(e) {
     good.length ? h('details', { class: 'passed' }, h('summary', { text: S.passedChecks(good.length) }),
       h('ul', { class: 'findings' }, ...good.map(findingEl))) : null,
     !r.findings.length ? h('p', { class: 'finding__none', text: S.noFindings }) : null);
+  cardCleanButtons(main, e, () => pf);
 }
 
 // Batched rendering: results arrive in bursts; touch the DOM once per frame.
@@ -663,6 +665,7 @@ function wireDrop() {
     // (In a second task: each stays short on a big batch.)
     setTimeout(() => save(pf.manifestJson(/** @type {Report[]} */ (reports)), 'application/json', S.exportManifestJsonName));
   });
+  wireCleanZip(els.exportCsv, () => entries, () => pf, showStatus);
 }
 
 function wireBatchControls() {

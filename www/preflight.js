@@ -27,6 +27,7 @@ import init, { Engine, manifestCsv, manifestJson, validateBrief, version, withTa
  * @typedef {import('./preflight.js').PreflightOptions} PreflightOptions
  * @typedef {import('./preflight.js').ReadyInfo} ReadyInfo
  * @typedef {import('./preflight.js').Preflight} Preflight
+ * @typedef {import('./preflight.js').CleanCopy} CleanCopy
  */
 
 const DEFAULT_BRIEF = { preflight_brief: 1, name: 'General photo check', checks: {} };
@@ -230,7 +231,8 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, models, wasmUr
   }
 
   /** @param {Slot} slot */
-  function spawn(slot) {
+  /** Starts a worker on `mod` (by default the build the brief needs). @param {Slot} slot @param {WebAssembly.Module} [mod] */
+  function spawn(slot, mod = module) {
     const w = new Worker(workerUrl, { type: 'module', name: 'preflight' });
     slot.w = w;
     slot.job = null;
@@ -250,6 +252,8 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, models, wasmUr
         if (m.type === 'batch-result') { reply(m.id, m.result, null); return; }
         if (m.type === 'memory') { reply(m.id, String(m.bytes), null); return; }
         if (m.type === 'batch-failed') { reply(m.id, null, m.message); return; }
+        if (m.type === 'clean-result') { reply(m.id, m, null); return; }
+        if (m.type === 'clean-failed') { reply(m.id, null, m.message); return; }
         const job = slot.job;
         if (!job || job.id !== m.id) return;           // stale message from a replaced job
         if (m.type === 'report') {
@@ -273,8 +277,8 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, models, wasmUr
       w.onmessageerror = () => broken('the file could not be passed to the checker');
     });
     slot.ready.catch(() => {});
-    slot.module = module;
-    w.postMessage({ type: 'init', module, build: module === detectMod ? 'detect' : 'main', brief: current?.json, modelsUrl });
+    slot.module = mod;
+    w.postMessage({ type: 'init', module: mod, build: mod === detectMod ? 'detect' : 'main', brief: current?.json, modelsUrl });
   }
 
   /** The worker died or hung: its file gets an error report, a fresh worker takes its place. */
@@ -285,7 +289,33 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, models, wasmUr
     slot.w.terminate();
     if (job && reason) deliver(job, errorReport(job.name, job.file.size, reason), { io: null, ms: 0, index: job.index, overlay: null });
     for (const [id, run] of replies) if (run.slot === slot) reply(id, null, reason ?? 'the checker was restarted');
-    if (!terminated) spawn(slot);
+    if (slot === cleaner) cleaner = null;           // started again when next needed
+    else if (!terminated) spawn(slot);
+  }
+
+  /**
+   * Clean copies need the rewriters, which only the pixel and detection engines carry. Under a
+   * header-only brief they are made by a worker of the pixel engine of their own, started on the
+   * first copy and kept for the next (it follows the brief).
+   * @type {Slot|null}
+   */
+  let cleaner = null;
+  async function cleanSlot() {
+    if (module !== lite) {
+      cleaner?.w.terminate();
+      cleaner = null;
+      const slot = slots.find((s) => s.live && !s.job) ?? slots.find((s) => s.live);
+      if (!slot) throw new Error('no checker is running');
+      return slot;
+    }
+    if (cleaner?.dead) cleaner = null;              // it could not start: try again
+    if (!cleaner) {
+      const mod = await fullModule();
+      cleaner = /** @type {Slot} */ ({ job: null, timer: null, live: false });
+      spawn(cleaner, mod);
+    }
+    await cleaner.ready;
+    return cleaner;
   }
 
   function pump() {
@@ -386,6 +416,32 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, models, wasmUr
       })));
     },
 
+    /**
+     * A clean copy of `file` for the current brief (see "Clean copies" in the README): the
+     * metadata it forbids removed, losslessly; with `blur: ['faces', 'plates']` the report's
+     * boxes of those kinds blurred (JPEG, re-encoded; the brief must have looked for them).
+     * Rejects with the reason when no copy can be made.
+     * @param {Blob} file @param {Report|null} report @param {{ blur?: ('faces'|'plates')[] }} [options]
+     * @returns {Promise<CleanCopy>}
+     */
+    async clean(file, report, { blur = [] } = {}) {
+      await ready;
+      const regions = blur.flatMap((kind) => {
+        const boxes = report?.[kind];
+        if (!Array.isArray(boxes)) throw new Error(`${kind} were not looked for (the brief has no ${kind} rule), so they cannot be blurred`);
+        return boxes;
+      });
+      const slot = await cleanSlot();
+      const id = nextId++;
+      const m = await new Promise((resolve, reject) => {
+        replies.set(id, { slot, done: (/** @type {any} */ res, /** @type {string|null} */ err) => (res ? resolve(res) : reject(new Error(err ?? 'unknown error'))) });
+        slot.w.postMessage({ type: 'clean', id, file, regions: JSON.stringify(regions) });
+      });
+      const summary = JSON.parse(m.summary);
+      const type = { JPEG: 'image/jpeg', PNG: 'image/png', WEBP: 'image/webp' }[/** @type {string} */ (summary.format)] ?? '';
+      return { ...summary, blob: new Blob([m.bytes], { type }) };
+    },
+
     async check(files, onReport, { signal, onThumbnail, onBatch, batch: runBatchRules = true, thumbnailSize = 320 } = {}) {
       await ready;
       if (terminated) throw new Error('preflight was terminated');
@@ -426,6 +482,7 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, models, wasmUr
       }
       // Workers handle messages in order: every check posted after this uses the new brief.
       for (const slot of slots) slot.w.postMessage({ type: 'brief', brief: b.json });
+      cleaner?.w.postMessage({ type: 'brief', brief: b.json });
       return String(b.brief.name ?? '');
     },
 
@@ -437,6 +494,7 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, models, wasmUr
     terminate() {
       terminated = true;
       for (const slot of slots) { clearTimeout(slot.timer); slot.w?.terminate(); }
+      cleaner?.w.terminate();
       const pending = new Set(queue.map((j) => j.batch));
       for (const slot of slots) if (slot.job) pending.add(slot.job.batch);
       queue.length = 0;

@@ -69,6 +69,18 @@ export const de = {
   exportName: 'preflight-ergebnisse.json',
   exportCsv: 'Manifest speichern (CSV + JSON)',
   exportCsvName: 'manifest.csv',
+  cleanCard: 'Upload-fertige Kopie erstellen',
+  cleanBlur: (n) => `Kopie mit ${n} unkenntlich ${n === 1 ? 'gemachtem Gesicht/Kennzeichen' : 'gemachten Gesichtern/Kennzeichen'}`,
+  cleanZip: 'Bereinigte Kopien herunterladen (ZIP)',
+  cleanWorking: 'Kopie wird erstellt…',
+  cleanZipWorking: (done, total) => `Bereinigte Kopien werden erstellt… ${done} von ${total}`,
+  cleanMade: (c) => (c.removed.length
+    ? `Entfernt: ${c.removed.join('; ')}.`
+    : 'Nichts zu entfernen: Die Kopie enthält keine Metadaten, die die Vorgaben verbieten.') + (c.notes.length ? ` ${c.notes.join('; ')}.` : ''),
+  cleanFailed: (why) => `Keine Kopie erstellt: ${why}`,
+  cleanZipDone: (n, skipped) =>
+    `${n} bereinigte ${n === 1 ? 'Kopie' : 'Kopien'} gespeichert${skipped ? ` (${skipped} konnten nicht kopiert werden: siehe reports.json)` : ''}.`,
+  cleanZipName: 'clean-copies.zip',
   exportManifestJsonName: 'manifest.json',
   filterLabel: 'Nur anzeigen',
 

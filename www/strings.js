@@ -71,6 +71,18 @@ export const en = {
   exportName: 'preflight-results.json',
   exportCsv: 'Save manifest (CSV + JSON)',
   exportCsvName: 'manifest.csv',
+  cleanCard: 'Make upload-ready copy',
+  cleanBlur: (n) => `Copy with ${n} face${n === 1 ? '' : 's'}/plate${n === 1 ? '' : 's'} blurred`,
+  cleanZip: 'Download clean copies (zip)',
+  cleanWorking: 'Making the copy…',
+  cleanZipWorking: (done, total) => `Making clean copies… ${done} of ${total}`,
+  cleanMade: (c) => (c.removed.length
+    ? `Removed: ${c.removed.join('; ')}.`
+    : 'Nothing to remove: the copy carries no metadata the brief forbids.') + (c.notes.length ? ` ${c.notes.join('; ')}.` : ''),
+  cleanFailed: (why) => `No copy made: ${why}`,
+  cleanZipDone: (n, skipped) =>
+    `Saved ${n} clean cop${n === 1 ? 'y' : 'ies'}${skipped ? ` (${skipped} could not be copied: see reports.json)` : ''}.`,
+  cleanZipName: 'clean-copies.zip',
   exportManifestJsonName: 'manifest.json',
   filterLabel: 'Show only',
 

@@ -14,6 +14,8 @@
 //   { type: 'batch', id, reports: string } → { type: 'batch-result', id, result: string } | { type: 'batch-failed', id, message }
 //      (the brief's duplicates / series rules over a whole batch's reports: Engine.checkBatch)
 //   { type: 'memory', id } → { type: 'memory', id, bytes }   (this worker's wasm memory size)
+//   { type: 'clean', id, file: Blob, regions: string } → { type: 'clean-result', id, bytes: Uint8Array, summary: string }
+//        | { type: 'clean-failed', id, message }   (Engine.clean: a clean copy; `regions` to blur, JSON)
 /** The wasm-bindgen glue of the module this worker runs (header-only/full share one; detection has its own). */
 let glue = /** @type {any} */ (null);
 /** The instance's exports (for its memory size). */
@@ -117,6 +119,18 @@ async function handle(msg) {
         post({ type: 'batch-result', id: msg.id, result: engine.checkBatch(msg.reports) });
       } catch (e) {
         post({ type: 'batch-failed', id: msg.id, message: String(e?.message ?? e) });
+      }
+      break;
+    case 'clean':
+      try {
+        if (!engine) throw new Error('engine not initialised');
+        const copy = engine.clean(new Uint8Array(await msg.file.arrayBuffer()), msg.regions);
+        const bytes = copy.takeBytes();
+        const summary = copy.summary;
+        copy.free();
+        post({ type: 'clean-result', id: msg.id, bytes, summary }, [bytes.buffer]);
+      } catch (e) {
+        post({ type: 'clean-failed', id: msg.id, message: String(e?.message ?? e) });
       }
       break;
     case 'check': {

@@ -51,6 +51,10 @@ pub fn read(reader: &mut Reader<'_>, block: Block, out: &mut Metadata) {
     }
 }
 
+/// How paths naming a user account start, with their separator.
+pub const PERSONAL_PATH_PREFIXES: [(&str, char); 4] =
+    [("/Users/", '/'), ("/home/", '/'), ("C:\\Users\\", '\\'), ("C:/Users/", '/')];
+
 /// Editing history (`xmpMM:History`: how many events, which `stEvt:softwareAgent`s)
 /// and paths that name a user account anywhere in the packet.
 fn history(text: &str, out: &mut Metadata) {
@@ -75,7 +79,7 @@ fn history(text: &str, out: &mut Metadata) {
             }
         }
     }
-    for (prefix, sep) in [("/Users/", '/'), ("/home/", '/'), ("C:\\Users\\", '\\'), ("C:/Users/", '/')] {
+    for (prefix, sep) in PERSONAL_PATH_PREFIXES {
         let mut rest = text;
         while let Some(i) = rest.find(prefix) {
             rest = &rest[i + prefix.len()..];

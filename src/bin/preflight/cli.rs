@@ -20,11 +20,16 @@ preflight — check photos against a buyer's brief, locally.
 USAGE:
     preflight check [--brief FILE] [--taxonomy FILE] [--json] [--manifest FILE.csv|.json]... [--models DIR]
                     [--jobs N] PATH...
+    preflight clean --out DIR [--brief FILE] [--blur faces,plates] [--models DIR] PATH...
     preflight brief FILE [--taxonomy FILE]
 
 COMMANDS:
     check    Check files (folders are read recursively) and print one report per file:
              a readable table, or with --json a JSON array of reports.
+    clean    Write clean copies (same names, into --out): the metadata the brief forbids
+             removed (GPS, serial numbers, owner, XMP history; always thumbnails and maker
+             notes), what it requires kept; JPEG and PNG, losslessly. --blur faces,plates
+             also blurs what the detectors find (JPEG, re-encoded). Prints what was removed.
     brief    Validate a brief and print what it asks for.
 
 OPTIONS:
@@ -38,6 +43,8 @@ OPTIONS:
     --models DIR   Face and licence-plate models (centerface.onnx, clp_det.onnx), for briefs
                    with `faces` / `plates` rules (default: ./models, else a models/ folder
                    next to the executable or above it; `node scripts/models.mjs` fetches them).
+    --out DIR      (clean) The folder the copies go to.
+    --blur LIST    (clean) faces, plates or faces,plates: blur them (needs --features detect).
     --jobs N       Files checked in parallel (default: number of cores).
     -h, --help     Print this help.
     -V, --version  Print the version.
@@ -84,7 +91,7 @@ fn run() -> Result<ExitCode, String> {
             return Ok(ExitCode::SUCCESS);
         }
         Some(other) => return Err(other.unexpected().to_string()),
-        None => return Err("no command given (expected `check` or `brief`)".into()),
+        None => return Err("no command given (expected `check`, `clean` or `brief`)".into()),
     };
     match command.as_str() {
         "check" => {
@@ -122,6 +129,34 @@ fn run() -> Result<ExitCode, String> {
             }
             check_command(args)
         }
+        "clean" => {
+            let mut args = crate::clean::CleanArgs {
+                brief: None,
+                blur_faces: false,
+                blur_plates: false,
+                models: None,
+                out: None,
+                paths: Vec::new(),
+            };
+            while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+                match arg {
+                    Long("brief") => args.brief = Some(parser.value().map_err(|e| e.to_string())?.into()),
+                    Long("out") => args.out = Some(parser.value().map_err(|e| e.to_string())?.into()),
+                    Long("models") => args.models = Some(parser.value().map_err(|e| e.to_string())?.into()),
+                    Long("blur") => {
+                        let v = parser.value().map_err(|e| e.to_string())?;
+                        crate::clean::parse_blur(&v.to_string_lossy(), &mut args)?;
+                    }
+                    Short('h') | Long("help") => {
+                        print!("{USAGE}");
+                        return Ok(ExitCode::SUCCESS);
+                    }
+                    Value(v) => args.paths.push(v.into()),
+                    other => return Err(other.unexpected().to_string()),
+                }
+            }
+            crate::clean::command(args)
+        }
         "brief" => {
             let (mut file, mut taxonomy): (Option<PathBuf>, Option<PathBuf>) = (None, None);
             while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
@@ -141,11 +176,11 @@ fn run() -> Result<ExitCode, String> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        other => Err(format!("unknown command `{other}` (expected `check` or `brief`)")),
+        other => Err(format!("unknown command `{other}` (expected `check`, `clean` or `brief`)")),
     }
 }
 
-fn load_brief(path: Option<&Path>, taxonomy: Option<&Path>) -> Result<Brief, String> {
+pub(crate) fn load_brief(path: Option<&Path>, taxonomy: Option<&Path>) -> Result<Brief, String> {
     let (mut text, mut label) = match path {
         Some(p) => (
             std::fs::read_to_string(p).map_err(|e| format!("cannot read brief {}: {e}", p.display()))?,
@@ -176,7 +211,7 @@ fn load_brief(path: Option<&Path>, taxonomy: Option<&Path>) -> Result<Brief, Str
 }
 
 /// Expands folders recursively (sorted, so output order is stable).
-fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+pub(crate) fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
         let mut entries: Vec<_> = std::fs::read_dir(dir)
             .map_err(|e| format!("cannot read folder {}: {e}", dir.display()))?
@@ -219,7 +254,7 @@ fn is_sidecar(p: &Path) -> bool {
 /// `models/` next to the executable or in one of its parent folders (`target/release/preflight`
 /// inside a checkout finds the checkout's). Falls back to `./models`, whose absence the `faces` /
 /// `plates` findings then explain.
-fn models_dir(given: Option<PathBuf>) -> PathBuf {
+pub(crate) fn models_dir(given: Option<PathBuf>) -> PathBuf {
     if let Some(dir) = given {
         return dir;
     }

@@ -1,0 +1,155 @@
+//! PNG clean copies, lossless: chunks walked in order, image chunks copied byte for byte.
+//!
+//! | chunk | becomes |
+//! |---|---|
+//! | critical chunks (IHDR, PLTE, IDAT, IEND) and the standard colour / layout / animation chunks | copied unchanged |
+//! | eXIf | rebuilt by [`super::exif_rewrite`], CRC recomputed |
+//! | iTXt `XML:com.adobe.xmp` | rewritten by [`super::xmp`] (stored uncompressed), CRC recomputed |
+//! | tEXt / zTXt / iTXt `Title`, `Description`, `Copyright`, `Creation Time`, `Software`, `Disclaimer`, `Warning`, `Raw profile type iptc` (keywords) | kept |
+//! | other text chunks (`Author`, `Comment`, ImageMagick's `Raw profile type exif` / `xmp` …), unknown ancillary chunks | dropped |
+//! | bytes after IEND | dropped |
+//!
+//! # Allocations
+//! The output file (about the input's size) and an inflated XMP packet (≤ 1 MB).
+
+use super::{Plan, bytes_label, exif_rewrite, xmp};
+
+pub const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+const XMP_KEYWORD: &[u8] = b"XML:com.adobe.xmp";
+/// Ancillary chunks that describe how to show the pixels (colour, gamma, layout, animation).
+const IMAGE_CHUNKS: &[&[u8; 4]] = &[
+    b"cHRM", b"gAMA", b"iCCP", b"sBIT", b"sRGB", b"cICP", b"mDCV", b"cLLI", b"bKGD", b"hIST", b"tRNS", b"pHYs",
+    b"sPLT", b"tIME", b"acTL", b"fcTL", b"fdAT", b"oFFs", b"sCAL",
+];
+/// Text chunks kept: descriptive, or (ImageMagick's IPTC profile) where the keywords are.
+const KEPT_TEXT: &[&str] = &[
+    "Title",
+    "Description",
+    "Copyright",
+    "Creation Time",
+    "Software",
+    "Disclaimer",
+    "Warning",
+    "Raw profile type iptc",
+];
+
+/// The clean copy of a whole PNG file, and a line per thing left out.
+pub fn rewrite(b: &[u8], plan: &Plan) -> Result<(Vec<u8>, Vec<String>), String> {
+    let mut out = Vec::with_capacity(b.len());
+    let mut removed = Vec::new();
+    out.extend_from_slice(SIGNATURE);
+    let mut pos = SIGNATURE.len();
+    loop {
+        let Some(head) = b.get(pos..pos + 8) else {
+            return Err("the file ends before its IEND chunk (it is cut off); no copy was made".into());
+        };
+        let len = u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize;
+        let kind: [u8; 4] = [head[4], head[5], head[6], head[7]];
+        let end = pos + 12 + len;
+        if end > b.len() {
+            return Err(format!("a PNG chunk at byte {pos} runs past the end of the file; no copy was made"));
+        }
+        let chunk = &b[pos..end];
+        let data = &b[pos + 8..pos + 8 + len];
+        let label = String::from_utf8_lossy(&kind).into_owned();
+        let critical = kind[0].is_ascii_uppercase();
+        match &kind {
+            _ if critical || IMAGE_CHUNKS.contains(&&kind) => out.extend_from_slice(chunk),
+            b"eXIf" => match exif_rewrite::rewrite(data, plan) {
+                Ok(r) if r.removed.is_empty() => out.extend_from_slice(chunk),
+                Ok(r) => {
+                    removed.extend(r.removed);
+                    put_chunk(&mut out, b"eXIf", &r.tiff);
+                }
+                Err(why) => removed.push(format!("eXIf, all of it: {why}, so it could not be rewritten")),
+            },
+            b"tEXt" | b"zTXt" | b"iTXt" => {
+                let keyword = &data[..data.iter().position(|&c| c == 0).unwrap_or(data.len())];
+                let keyword_text = String::from_utf8_lossy(keyword);
+                if &kind == b"iTXt" && keyword == XMP_KEYWORD {
+                    match xmp_chunk(data, plan) {
+                        Ok(None) => out.extend_from_slice(chunk),
+                        Ok(Some((new, why))) => {
+                            removed.extend(why);
+                            put_chunk(&mut out, b"iTXt", &new);
+                        }
+                        Err(why) => removed.push(format!("iTXt XMP, all of it: {why}, so it could not be rewritten")),
+                    }
+                } else if KEPT_TEXT.contains(&keyword_text.as_ref()) {
+                    out.extend_from_slice(chunk);
+                } else {
+                    removed.push(format!(
+                        "{label} \"{keyword_text}\" ({}): free text no brief needs (names, comments, copies of other metadata)",
+                        bytes_label(len as u64)
+                    ));
+                }
+            }
+            _ => removed.push(format!("{label} chunk ({}): private data no brief needs", bytes_label(len as u64))),
+        }
+        pos = end;
+        if &kind == b"IEND" {
+            if pos < b.len() {
+                removed.push(format!("{} after the image's end", bytes_label((b.len() - pos) as u64)));
+            }
+            return Ok((out, removed));
+        }
+    }
+}
+
+/// A chunk's new data and a line per thing dropped from it.
+type NewChunk = (Vec<u8>, Vec<String>);
+
+/// An iTXt XMP chunk's data rewritten (uncompressed), or `None` when nothing is dropped.
+fn xmp_chunk(data: &[u8], plan: &Plan) -> Result<Option<NewChunk>, String> {
+    // keyword \0 compression-flag compression-method language \0 translated-keyword \0 text
+    let k = XMP_KEYWORD.len() + 1;
+    let flag = *data.get(k).ok_or("the XMP chunk is cut off")?;
+    let lang_end = k + 2 + data[k + 2..].iter().position(|&c| c == 0).ok_or("the XMP chunk is cut off")?;
+    let tkw_end = lang_end + 1 + data[lang_end + 1..].iter().position(|&c| c == 0).ok_or("the XMP chunk is cut off")?;
+    let raw = &data[tkw_end + 1..];
+    let inflated;
+    let text_bytes = if flag == 1 {
+        inflated = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(raw, crate::metadata::xmp::MAX_XMP as usize)
+            .map_err(|_| "the compressed XMP does not inflate")?;
+        &inflated[..]
+    } else {
+        raw
+    };
+    let text = std::str::from_utf8(text_bytes).map_err(|_| "the XMP is not UTF-8 text")?;
+    let Some((new_text, removed)) = xmp::rewrite(text, plan)? else { return Ok(None) };
+    let mut out = data[..k].to_vec();
+    out.extend_from_slice(&[0, 0]); // uncompressed
+    out.extend_from_slice(&data[k + 2..=tkw_end]);
+    out.extend_from_slice(new_text.as_bytes());
+    Ok(Some((out, removed)))
+}
+
+fn put_chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+    let start = out.len();
+    out.extend_from_slice(kind);
+    out.extend_from_slice(data);
+    let crc = crc32(&out[start..]);
+    out.extend_from_slice(&crc.to_be_bytes());
+}
+
+/// CRC-32 (ISO-HDLC, as PNG and zip use it), bitwise: chunks rewritten here are a few KB.
+pub fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in bytes {
+        crc ^= b as u32;
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn crc32_matches_the_png_spec_check_value() {
+        assert_eq!(super::crc32(b"123456789"), 0xCBF4_3926);
+        assert_eq!(super::crc32(b"IEND"), 0xAE42_6082);
+    }
+}
