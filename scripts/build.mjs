@@ -69,10 +69,14 @@ export function build({ quiet = false } = {}) {
 
 /**
  * Size budget (gzip) for what every page loads before the first check: the header-only engine,
- * its JS glue and the page's own scripts. 347 KiB = the 315 KiB these weighed when the budget
- * was set (issue 6) + 10 %. Raise it deliberately, in a commit that says why.
+ * its JS glue and the page's own scripts. Raise it deliberately, in a commit that says why:
+ * - 347 KiB = the 315 KiB these weighed when the budget was set (issue 6) + 10 %.
+ * - 355 KiB: the manifest as JSON, taxonomy files, brief limits and the clean-copy buttons and
+ *   zip writer (+11 KiB) — the clean-copy rewriters themselves went to the pixel engine.
  */
-export const FIRST_LOAD_BUDGET = 347 * 1024;
+export const FIRST_LOAD_BUDGET = 355 * 1024;
+/** Top-level scripts the app page does not load: the embeddable element (its own pages load it). */
+const NOT_IN_THE_PAGE = new Set(['photo-preflight.js']);
 
 /**
  * Prints what the page ships, raw and gzip: each engine and model, and the totals a visitor
@@ -85,7 +89,7 @@ export function bundleReport() {
     const bytes = readFileSync(path.join(www, rel));
     return { bytes: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
   };
-  const pageJs = readdirSync(www).filter((f) => f.endsWith('.js')).sort();
+  const pageJs = readdirSync(www).filter((f) => f.endsWith('.js') && !NOT_IN_THE_PAGE.has(f)).sort();
   const groups = {
     'page JS': [...pageJs, 'pkg/preflight.js'],
     'header-only engine': ['pkg/preflight_bg.wasm'],
