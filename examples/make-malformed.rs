@@ -330,20 +330,9 @@ fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
     let mut v = (data.len() as u32).to_be_bytes().to_vec();
     v.extend(kind);
     v.extend(data);
-    let crc = crc32(&v[4..]);
+    let crc = preflight::probe::png::crc32(&v[4..]);
     v.extend(crc.to_be_bytes());
     v
-}
-
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &b in bytes {
-        crc ^= b as u32;
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
-        }
-    }
-    !crc
 }
 
 fn ihdr(w: u32, h: u32, depth: u8, colour: u8) -> Vec<u8> {

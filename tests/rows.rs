@@ -100,22 +100,12 @@ fn png_file(w: u32, h: u32, colour: png::ColorType, depth: png::BitDepth, interl
 /// Rewrites a PNG's image as Adam7-interlaced (the png crate's encoder writes only
 /// non-interlaced images): the same pixels (`px` bytes each), seven passes, filter 0.
 fn adam7(png: &[u8], w: u32, h: u32, px: u32, data: &[u8]) -> Vec<u8> {
-    fn crc32(bytes: &[u8]) -> u32 {
-        let mut c = !0u32;
-        for &b in bytes {
-            c ^= b as u32;
-            for _ in 0..8 {
-                c = if c & 1 != 0 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
-            }
-        }
-        !c
-    }
     fn chunk(out: &mut Vec<u8>, kind: &[u8], body: &[u8]) {
         out.extend((body.len() as u32).to_be_bytes());
         let mut typed = kind.to_vec();
         typed.extend(body);
         out.extend(&typed);
-        out.extend(crc32(&typed).to_be_bytes());
+        out.extend(preflight::probe::png::crc32(&typed).to_be_bytes());
     }
     let mut raw = Vec::new();
     for (x0, y0, dx, dy) in

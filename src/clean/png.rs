@@ -129,27 +129,6 @@ fn put_chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
     let start = out.len();
     out.extend_from_slice(kind);
     out.extend_from_slice(data);
-    let crc = crc32(&out[start..]);
+    let crc = crate::probe::png::crc32(&out[start..]);
     out.extend_from_slice(&crc.to_be_bytes());
-}
-
-/// CRC-32 (ISO-HDLC, as PNG and zip use it), bitwise: chunks rewritten here are a few KB.
-pub fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &b in bytes {
-        crc ^= b as u32;
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
-        }
-    }
-    !crc
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn crc32_matches_the_png_spec_check_value() {
-        assert_eq!(super::crc32(b"123456789"), 0xCBF4_3926);
-        assert_eq!(super::crc32(b"IEND"), 0xAE42_6082);
-    }
 }

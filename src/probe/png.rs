@@ -148,8 +148,9 @@ fn tail_chunks(reader: &mut Reader<'_>, from: u64, out: &mut Probe) -> Result<()
     Ok(())
 }
 
-/// CRC-32 (ISO-HDLC, as PNG uses), bytewise; only run over a few small tail chunks.
-fn crc32(bytes: &[u8]) -> u32 {
+/// CRC-32 (ISO-HDLC, as PNG and zip use it), bitwise: only run over small chunks (a few tail
+/// chunks here, the metadata chunks a clean copy rewrites).
+pub fn crc32(bytes: &[u8]) -> u32 {
     let mut crc = !0u32;
     for &b in bytes {
         crc ^= b as u32;
@@ -242,6 +243,7 @@ mod tests {
     #[test]
     fn crc_matches_the_png_spec_example() {
         assert_eq!(crc32(b"IEND"), 0xAE42_6082);
+        assert_eq!(crc32(b"123456789"), 0xCBF4_3926, "the standard check value");
     }
 
     #[test]
