@@ -397,14 +397,7 @@ export interface Manifest {
   files: ManifestRow[];
 }
 
-export interface ManifestRow {
-  file: string;
-  file_size: number;
-  format: string | null;
-  width: number | null;
-  height: number | null;
-  megapixels: number | null;
-  bit_depth: number | null;
+export interface ManifestRow extends Pick<Report, 'file' | 'file_size' | 'format' | 'width' | 'height' | 'megapixels' | 'bit_depth'> {
   datetime_original: string | null;
   offset_time_original: string | null;
   gps_lat: number | null;
