@@ -114,14 +114,9 @@ fn keep_maker_note_lens(tiff: &[u8], ifd0: &mut Ifd, removed: &mut [String]) {
     line.push_str(&format!(" (the lens name it held, \"{lens}\", is kept as LensModel 0xA434)"));
 }
 
+/// Size of one value of a TIFF field type, `None` for unknown types.
 fn type_size(typ: u16) -> Option<u32> {
-    Some(match typ {
-        1 | 2 | 6 | 7 => 1,
-        3 | 8 => 2,
-        4 | 9 | 11 | 13 => 4,
-        5 | 10 | 12 => 8,
-        _ => return None,
-    })
+    Some(crate::probe::tiff::type_size(typ) as u32).filter(|&n| n > 0)
 }
 
 fn tag_name(dir: Dir, tag: u16) -> String {
@@ -173,7 +168,7 @@ impl Parser<'_> {
             };
             if let Some(why) = plan.drop_reason(dir, tag) {
                 let size = type_size(typ).map_or(0, |s| s as u64 * count as u64);
-                let detail = if size > 4 { format!(", {}", super::bytes_label(size)) } else { String::new() };
+                let detail = if size > 4 { format!(", {}", crate::source::human_bytes(size)) } else { String::new() };
                 self.removed.push(format!("{} in {}{detail}: {why}", tag_name(dir, tag), dir.label()));
                 continue;
             }

@@ -20,7 +20,8 @@
 
 use std::borrow::Cow;
 
-use super::{Plan, bytes_label, exif_rewrite, xmp};
+use super::{Plan, exif_rewrite, xmp};
+use crate::source::human_bytes;
 
 const EXIF_ID: &[u8] = b"Exif\0\0";
 const XMP_ID: &[u8] = b"http://ns.adobe.com/xap/1.0/\0";
@@ -85,7 +86,7 @@ pub fn rewrite<'a>(b: &'a [u8], plan: &Plan) -> Result<Pieces<'a>, String> {
             if after > 0 {
                 out.removed.push(format!(
                     "{} after the image's end: embedded preview images or a vendor trailer, with metadata of their own",
-                    bytes_label(after as u64)
+                    human_bytes(after as u64)
                 ));
             }
             return Ok(out);
@@ -112,7 +113,7 @@ pub fn rewrite<'a>(b: &'a [u8], plan: &Plan) -> Result<Pieces<'a>, String> {
             Keep::Same => out.segments.push(Cow::Borrowed(seg)),
             Keep::New(s) => out.segments.push(Cow::Owned(s)),
             Keep::Drop(why) => {
-                out.removed.push(format!("{} ({}): {why}", name(marker, payload), bytes_label(seg.len() as u64)))
+                out.removed.push(format!("{} ({}): {why}", name(marker, payload), human_bytes(seg.len() as u64)))
             }
         }
         pos = end;

@@ -243,7 +243,3 @@ fn unsupported(bytes: &[u8]) -> String {
         "clean copies are made of JPEG, PNG and WebP files only; no copy of this {name} file was made (its metadata was not removed). Export a JPEG to clean it"
     )
 }
-
-fn bytes_label(n: u64) -> String {
-    crate::source::human_bytes(n)
-}

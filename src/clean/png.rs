@@ -12,7 +12,8 @@
 //! # Allocations
 //! The output file (about the input's size) and an inflated XMP packet (≤ 1 MB).
 
-use super::{Plan, bytes_label, exif_rewrite, xmp};
+use super::{Plan, exif_rewrite, xmp};
+use crate::source::human_bytes;
 
 pub const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
 const XMP_KEYWORD: &[u8] = b"XML:com.adobe.xmp";
@@ -80,16 +81,16 @@ pub fn rewrite(b: &[u8], plan: &Plan) -> Result<(Vec<u8>, Vec<String>), String> 
                 } else {
                     removed.push(format!(
                         "{label} \"{keyword_text}\" ({}): free text no brief needs (names, comments, copies of other metadata)",
-                        bytes_label(len as u64)
+                        human_bytes(len as u64)
                     ));
                 }
             }
-            _ => removed.push(format!("{label} chunk ({}): private data no brief needs", bytes_label(len as u64))),
+            _ => removed.push(format!("{label} chunk ({}): private data no brief needs", human_bytes(len as u64))),
         }
         pos = end;
         if &kind == b"IEND" {
             if pos < b.len() {
-                removed.push(format!("{} after the image's end", bytes_label((b.len() - pos) as u64)));
+                removed.push(format!("{} after the image's end", human_bytes((b.len() - pos) as u64)));
             }
             return Ok((out, removed));
         }

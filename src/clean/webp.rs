@@ -14,7 +14,8 @@
 //! # Allocations
 //! The output file (about the input's size).
 
-use super::{Plan, bytes_label, exif_rewrite, xmp};
+use super::{Plan, exif_rewrite, xmp};
+use crate::source::human_bytes;
 
 const IMAGE_CHUNKS: &[&[u8; 4]] = &[b"VP8 ", b"VP8L", b"ALPH", b"ANIM", b"ANMF", b"ICCP"];
 const FLAG_EXIF: u8 = 0x08;
@@ -80,12 +81,12 @@ pub fn rewrite(b: &[u8], plan: &Plan) -> Result<(Vec<u8>, Vec<String>), String> 
                 }
                 Err(why) => removed.push(format!("XMP, all of it: {why}, so it could not be rewritten")),
             },
-            _ => removed.push(format!("{label} chunk ({}): private data no brief needs", bytes_label(len as u64))),
+            _ => removed.push(format!("{label} chunk ({}): private data no brief needs", human_bytes(len as u64))),
         }
         pos = end + (len & 1);
     }
     if b.len() > riff_end {
-        removed.push(format!("{} after the image's end", bytes_label((b.len() - riff_end) as u64)));
+        removed.push(format!("{} after the image's end", human_bytes((b.len() - riff_end) as u64)));
     }
     if let Some(at) = vp8x_at.filter(|&at| at < out.len()) {
         if !has_exif {

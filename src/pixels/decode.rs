@@ -165,8 +165,8 @@ impl std::fmt::Display for DecodeError {
                 f,
                 "decoding this {width}×{height} image whole would need {}, above the {} memory budget \
                  (interlaced PNG, planar TIFF and WebP cannot be read row by row)",
-                super::rows::megabytes(*needed),
-                super::rows::megabytes(*budget)
+                crate::source::human_bytes(*needed),
+                crate::source::human_bytes(*budget)
             ),
             DecodeError::NoPreview => write!(f, "raw file without a readable embedded JPEG preview"),
             DecodeError::Unsupported(s) => write!(f, "unsupported image: {s}"),

@@ -20,6 +20,7 @@ use std::io::Cursor;
 use super::decode::{DecodeError, DecodeOptions, check_limit};
 use super::pass::{LumaPass, LumaSums, Sample};
 use super::raster::{Raster, box_factor};
+use crate::source::human_bytes;
 
 /// A sample type rows can carry: 8 or 16 bits.
 pub trait Channel: Sample {
@@ -271,8 +272,8 @@ pub fn tiff(bytes: &[u8], opts: &DecodeOptions, luma: bool) -> Result<Option<Str
         return Err(DecodeError::Unsupported(format!(
             "TIFF {} of {cw}×{ch} px needs {} to decode, above the {} budget",
             if d.get_chunk_type() == ChunkType::Tile { "tile" } else { "strip" },
-            megabytes(band),
-            megabytes(opts.max_decoded_bytes)
+            human_bytes(band),
+            human_bytes(opts.max_decoded_bytes)
         )));
     }
     let mut limits = Limits::default();
@@ -322,17 +323,4 @@ pub fn tiff(bytes: &[u8], opts: &DecodeOptions, luma: bool) -> Result<Option<Str
     let streamed =
         if bits == 8 { stream!(u8, U8, 255, 8) } else { stream!(u16, U16, declared_max.unwrap_or(u16::MAX), 16) };
     Ok(Some(streamed))
-}
-
-/// `n` bytes in MB, for messages (two decimals below 1 MB, none from 10 MB).
-pub fn megabytes(n: u64) -> String {
-    let mb = n as f64 / 1e6;
-    let digits = if mb < 1.0 {
-        2
-    } else if mb < 10.0 {
-        1
-    } else {
-        0
-    };
-    format!("{mb:.digits$} MB")
 }
