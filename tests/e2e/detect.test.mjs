@@ -5,9 +5,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { setup, openApp, dropFiles, corpusFiles, corpus, waitAllChecked, readCards, repoRoot } from './helpers.mjs';
+import { setup, openApp, dropFiles, corpusFiles, corpus, waitAllChecked, readCards, repoRoot, releaseCli } from './helpers.mjs';
 
 /** @type {Awaited<ReturnType<typeof setup>>} */ let env;
 before(async () => { env = await setup(); });
@@ -107,11 +107,7 @@ test('faces and plates: boxes on the preview, a scored list, release warning; on
 });
 
 test('the page reports the same boxes as the CLI', async () => {
-  const cli = path.join(repoRoot, 'target/release/preflight');
-  if (!existsSync(cli)) {
-    const b = spawnSync('cargo', ['build', '--release', '--features', 'detect', '--bin', 'preflight'], { cwd: repoRoot, stdio: 'inherit' });
-    assert.equal(b.status, 0, 'cargo build of the CLI');
-  }
+  const cli = releaseCli();
   const briefPath = path.join(repoRoot, 'briefs/street-dataset.json');
   const rels = [PEOPLE, CAR];
   // The CLI runs next to each photo, so its `file` names are the bare names the page sees.

@@ -1,6 +1,7 @@
 // Shared e2e setup: the static server (in-process, closed after) + Chromium via playwright-core.
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -9,6 +10,19 @@ import { startServer } from '../../scripts/serve.mjs';
 export const repoRoot = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const corpus = process.env.PREFLIGHT_CORPUS ?? path.resolve(repoRoot, '../shared/corpus');
 export const resultsDir = path.join(repoRoot, 'test-results');
+
+/**
+ * The release CLI the page is compared with (built with detection, as `npm test` builds it, when
+ * it is missing). @returns {string} its path
+ */
+export function releaseCli() {
+  const cli = path.join(repoRoot, 'target/release/preflight');
+  if (!existsSync(cli)) {
+    const b = spawnSync('cargo', ['build', '--release', '--features', 'detect', '--bin', 'preflight'], { cwd: repoRoot, stdio: 'inherit' });
+    if (b.status !== 0) throw new Error(`cargo build of the CLI failed (status ${b.status})`);
+  }
+  return cli;
+}
 
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];

@@ -6,10 +6,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { setup, openApp, repoRoot, dropFiles, waitAllChecked, readCards } from './helpers.mjs';
+import { setup, openApp, repoRoot, dropFiles, waitAllChecked, readCards, releaseCli } from './helpers.mjs';
 
 const dir = path.join(repoRoot, 'tests/fixtures/malformed');
 /** @type {{ file: string, what: string, says: string, pixels_only?: boolean }[]} */
@@ -17,7 +17,8 @@ const expected = JSON.parse(readFileSync(path.join(dir, 'expected.json'), 'utf8'
 const names = expected.map((e) => e.file);
 const briefPath = path.join(dir, 'brief.json');
 const brief = readFileSync(briefPath, 'utf8');
-const cli = path.join(repoRoot, 'target/release/preflight');
+/** The release CLI (built in `before` when missing). */
+let cli = '';
 /** Time the worker may spend on one file (the slowest, a 24 MP PNG it decodes, takes ~0.35 s). */
 const PER_FILE_MS = 5000;
 
@@ -45,10 +46,7 @@ function flatPng(w, h) {
 
 let env;
 before(async () => {
-  if (!existsSync(cli)) {
-    const b = spawnSync('cargo', ['build', '--release', '--features', 'detect', '--bin', 'preflight'], { cwd: repoRoot, stdio: 'inherit' });
-    assert.equal(b.status, 0, 'cargo build of the CLI');
-  }
+  cli = releaseCli();
   env = await setup();
 });
 after(() => env?.close());

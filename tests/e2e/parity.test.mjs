@@ -4,14 +4,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { setup, openApp, corpus, repoRoot } from './helpers.mjs';
+import { setup, openApp, corpus, repoRoot, releaseCli } from './helpers.mjs';
 
 const dir = path.join(corpus, 'metadata');
 const names = readdirSync(dir).sort();
-const cli = path.join(repoRoot, 'target/release/preflight');
+/** The release CLI (built in `before` when missing). */
+let cli = '';
 
 /** A report without what its pixels fed (pixel measures and findings, faces and plates, the verdict). */
 function withoutPixels(r) {
@@ -23,10 +24,7 @@ function withoutPixels(r) {
 
 let env;
 before(async () => {
-  if (!existsSync(cli)) {
-    const b = spawnSync('cargo', ['build', '--release', '--features', 'detect', '--bin', 'preflight'], { cwd: repoRoot, stdio: 'inherit' });
-    assert.equal(b.status, 0, 'cargo build of the CLI');
-  }
+  cli = releaseCli();
   env = await setup();
 });
 after(() => env?.close());
