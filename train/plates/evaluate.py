@@ -120,7 +120,7 @@ def main():
     ap.add_argument("--bench", default=None)
     ap.add_argument("--synth", default=None)
     ap.add_argument("--sides", type=int, nargs="+", default=[640, 320])
-    ap.add_argument("--threshold", type=float, default=0.3)
+    ap.add_argument("--threshold", type=float, default=0.5)
     ap.add_argument("--list-fp", action="store_true")
     ap.add_argument("--json", default=None)
     ap.add_argument("--half", choices=["tune", "report", "all"], default="all")

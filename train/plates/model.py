@@ -1,12 +1,15 @@
-"""The plate detector's network: a small CenterNet-style detector (one class).
+"""The plate detector's network: a small fully convolutional net that marks plate pixels.
 
 Input: RGB, 0–1 (the Rust side divides by 255), any size that is a multiple of 32.
-Output (stride 4): 5 channels per cell — plate logit, centre offset x/y (cells, sigmoid),
-log box width / height (in cells). Layers are the ones preflight's runtime needs and nothing
+Output (stride 4): one logit per 4 × 4 cell — "this cell is part of a licence plate". A plate is
+a connected group of cells above the threshold; its box is the group's bounding box and its
+score the group's highest probability (`decode`). Dense per-cell supervision learns far faster
+on a CPU than keypoint heatmaps, and plates are compact blobs that rarely touch. Layers are the ones preflight's runtime needs and nothing
 else: 3×3 convolutions (full and depthwise), 1×1 convolutions, ReLU, addition and nearest ×2
 upsampling; batch norm is folded into the convolutions at export.
 """
 
+import numpy as np
 import torch
 from torch import nn
 import torch.nn.functional as F
@@ -49,7 +52,7 @@ class PlateNet(nn.Module):
         self.m16 = DwBlock(n, n)
         self.m8 = DwBlock(n, n)
         self.m4 = DwBlock(n, n)
-        self.head = nn.Sequential(DwBlock(n, n), nn.Conv2d(n, 5, 1))
+        self.head = nn.Sequential(DwBlock(n, n), nn.Conv2d(n, 1, 1))
         nn.init.constant_(self.head[-1].bias, 0.0)
         with torch.no_grad():
             self.head[-1].bias[0] = -4.0  # a rare class: start with low scores
@@ -70,20 +73,34 @@ class PlateNet(nn.Module):
 STRIDE = 4
 
 
-def decode(out, threshold=0.3, max_det=50):
-    """Boxes (x, y, w, h, score) in input pixels from one output map (5×H×W tensor)."""
-    heat = torch.sigmoid(out[0])
-    peak = F.max_pool2d(heat[None, None], 3, 1, 1)[0, 0]
-    keep = (heat == peak) & (heat > threshold)
-    ys, xs = torch.nonzero(keep, as_tuple=True)
-    scores = heat[ys, xs]
-    order = torch.argsort(scores, descending=True)[:max_det]
+def decode(out, threshold=0.5, min_cells=2):
+    """Boxes (x, y, w, h, score) in input pixels from one output map (1×H×W logits): connected
+    groups (8-neighbour) of cells whose probability exceeds `threshold`."""
+    prob = torch.sigmoid(out[0]).numpy()
+    on = prob > threshold
+    h, w = on.shape
+    seen = np.zeros_like(on)
     boxes = []
-    for i in order.tolist():
-        y, x = ys[i].item(), xs[i].item()
-        cx = (x + torch.sigmoid(out[1, y, x]).item()) * STRIDE
-        cy = (y + torch.sigmoid(out[2, y, x]).item()) * STRIDE
-        w = float(torch.exp(out[3, y, x])) * STRIDE
-        h = float(torch.exp(out[4, y, x])) * STRIDE
-        boxes.append((cx - w / 2, cy - h / 2, w, h, scores[i].item()))
+    for y0, x0 in zip(*np.nonzero(on)):
+        if seen[y0, x0]:
+            continue
+        stack = [(y0, x0)]
+        seen[y0, x0] = True
+        ys, xs, best = [], [], 0.0
+        while stack:
+            y, x = stack.pop()
+            ys.append(y)
+            xs.append(x)
+            best = max(best, float(prob[y, x]))
+            for dy in (-1, 0, 1):
+                for dx in (-1, 0, 1):
+                    yy, xx = y + dy, x + dx
+                    if 0 <= yy < h and 0 <= xx < w and on[yy, xx] and not seen[yy, xx]:
+                        seen[yy, xx] = True
+                        stack.append((yy, xx))
+        if len(ys) < min_cells:
+            continue
+        bx0, by0 = min(xs) * STRIDE, min(ys) * STRIDE
+        bx1, by1 = (max(xs) + 1) * STRIDE, (max(ys) + 1) * STRIDE
+        boxes.append((bx0, by0, bx1 - bx0, by1 - by0, best))
     return boxes
