@@ -125,7 +125,6 @@ def main():
     ap.add_argument("--json", default=None)
     ap.add_argument("--half", choices=["tune", "report", "all"], default="all")
     args = ap.parse_args()
-    torch.set_num_threads(max(1, torch.get_num_threads()))
     net = PlateNet()
     net.load_state_dict(torch.load(args.model))
     net.eval()

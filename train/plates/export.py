@@ -1,6 +1,6 @@
 """Exports a trained plate model to the ONNX file preflight ships.
 
-    python export.py --model plate.pt --out ../../models-own/plates.onnx [--f16]
+    python export.py --model plate.pt --out plates.onnx [--f16]
 
 Batch norm is folded into the convolutions (torch's exporter does it in eval mode), the input
 is `1 × 3 × H × W` with H and W symbolic (preflight gives tract concrete shapes), opset 13.

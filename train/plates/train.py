@@ -143,14 +143,14 @@ def main():
             g["lr"] = lr
         x, cover = next(loader)
         out = net(x.contiguous(memory_format=torch.channels_last))
-        loss, focal = loss_fn(out, cover)
+        loss, dice = loss_fn(out, cover)
         opt.zero_grad()
         loss.backward()
         opt.step()
         avg = loss.item() if avg is None else 0.98 * avg + 0.02 * loss.item()
         step += 1
         if step % 50 == 0:
-            print(f"step {step} {el / 60:.1f} min loss {avg:.3f} dice {focal:.3f} lr {lr:.5f}", flush=True)
+            print(f"step {step} {el / 60:.1f} min loss {avg:.3f} dice {dice:.3f} lr {lr:.5f}", flush=True)
             torch.save(net.state_dict(), args.out)
     torch.save(net.state_dict(), args.out)
     print(f"done: {step} steps in {(time.time() - t0) / 60:.1f} min", flush=True)
