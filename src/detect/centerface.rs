@@ -55,9 +55,8 @@ impl CenterFace {
         if outs.len() < 3 {
             return Err(DetectError::Model(format!("CenterFace: {} outputs, expected 4", outs.len())));
         }
-        let (hs, heat) = &outs[0];
-        let (_, scale) = &outs[1];
-        let (_, offset) = &outs[2];
+        let (hs, heat) = (&outs[0].shape, &outs[0].data);
+        let (scale, offset) = (&outs[1].data, &outs[2].data);
         if hs.len() != 4 || hs[1] != 1 {
             return Err(DetectError::Model(format!("CenterFace: heatmap shape {hs:?}")));
         }

@@ -106,23 +106,47 @@ pub fn read_model(path: &std::path::Path) -> Result<Vec<u8>, DetectError> {
 /// An ONNX model plus the runnable plans built from it, one per input shape.
 pub struct Engine {
     model: InferenceModel,
+    /// The graph's output names, in output order (what every plan returns them in).
+    output_names: Vec<String>,
     plans: Vec<((u32, u32), Arc<TypedRunnableModel>)>,
     /// How many plans are kept (each holds its own optimised graph and scratch buffers).
     pub max_plans: usize,
 }
 
-/// One network output: its shape and its values, row-major.
-pub type Output = (Vec<usize>, Vec<f32>);
+/// One network output: its name in the ONNX graph, its shape and its values, row-major.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Output {
+    pub name: String,
+    pub shape: Vec<usize>,
+    pub data: Vec<f32>,
+}
+
+impl Output {
+    /// The output called `name` among `outs`.
+    pub fn find<'a>(outs: &'a [Output], name: &str) -> Option<&'a Output> {
+        outs.iter().find(|o| o.name == name)
+    }
+}
 
 impl Engine {
-    /// Parses an ONNX model (its declared input/output shapes are dropped: each plan sets its
-    /// own).
+    /// Parses an ONNX model. Every shape it declares is dropped — the outputs' and the
+    /// intermediate ones (`value_info`; YuNet's fix them all for a 640 × 640 input) — so each
+    /// plan infers them from its own input shape.
     pub fn from_onnx(bytes: &[u8]) -> Result<Engine, DetectError> {
-        let mut model = tract_onnx::onnx().model_for_read(&mut std::io::Cursor::new(bytes)).map_err(model_err)?;
-        for i in 0..model.output_outlets().map_err(model_err)?.len() {
+        let mut model = tract_onnx::onnx()
+            .with_ignore_value_info(true)
+            .model_for_read(&mut std::io::Cursor::new(bytes))
+            .map_err(model_err)?;
+        let outlets = model.output_outlets().map_err(model_err)?.to_vec();
+        let output_names = outlets
+            .iter()
+            .enumerate()
+            .map(|(i, &o)| model.outlet_label(o).map_or_else(|| format!("output {i}"), str::to_string))
+            .collect();
+        for i in 0..outlets.len() {
             model.set_output_fact(i, InferenceFact::default()).map_err(model_err)?;
         }
-        Ok(Engine { model, plans: Vec::new(), max_plans: 6 })
+        Ok(Engine { model, output_names, plans: Vec::new(), max_plans: 6 })
     }
 
     /// Drops every cached plan (the next call per shape builds it again).
@@ -157,17 +181,25 @@ impl Engine {
         Ok(plan)
     }
 
-    /// Runs the model on a prepared input; returns each output as (shape, values).
+    /// Runs the model on a prepared input; returns every output with its name, shape and values.
     pub fn run(&mut self, p: &prepare::Prepared) -> Result<Vec<Output>, DetectError> {
         let plan = self.plan(p.width, p.height)?;
         let input = Tensor::from_shape(&[1, 3, p.height as usize, p.width as usize], &p.data).map_err(model_err)?;
         let outputs = plan.run(tvec!(input.into())).map_err(model_err)?;
+        if outputs.len() != self.output_names.len() {
+            return Err(DetectError::Model(format!(
+                "{} outputs, the model declares {}",
+                outputs.len(),
+                self.output_names.len()
+            )));
+        }
         outputs
             .iter()
-            .map(|t| {
+            .zip(&self.output_names)
+            .map(|(t, name)| {
                 let v =
                     t.try_as_plain_ram().and_then(|v| v.as_slice::<f32>().map(|s| s.to_vec())).map_err(model_err)?;
-                Ok((t.shape().to_vec(), v))
+                Ok(Output { name: name.clone(), shape: t.shape().to_vec(), data: v })
             })
             .collect()
     }

@@ -61,9 +61,11 @@ impl PlateDetector {
         let (w, h) = (p.width as f32, p.height as f32);
         let priors = priors(p.width, p.height);
         let n = priors.len();
-        let find = |last: usize| outs.iter().find(|(s, v)| s.last() == Some(&last) && v.len() == n * last);
-        let (Some((_, loc)), Some((_, conf))) = (find(4), find(2)) else {
-            let shapes: Vec<_> = outs.iter().map(|(s, _)| s.clone()).collect();
+        let find = |last: usize| {
+            outs.iter().find(|o| o.shape.last() == Some(&last) && o.data.len() == n * last).map(|o| &o.data)
+        };
+        let (Some(loc), Some(conf)) = (find(4), find(2)) else {
+            let shapes: Vec<_> = outs.iter().map(|o| o.shape.clone()).collect();
             return Err(DetectError::Model(format!("clp_det: outputs {shapes:?}, expected {n} priors")));
         };
         let mut dets = Vec::new();
