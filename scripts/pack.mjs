@@ -22,7 +22,7 @@ export const FILES = [
   'pkg/full/preflight_bg.wasm',                          // pixel checks
   'pkg/detect/preflight.js', 'pkg/detect/preflight_bg.wasm',   // faces and plates
 ];
-const MODELS = ['pkg/models/centerface.onnx', 'pkg/models/clp_det.onnx'];
+const MODELS = ['pkg/models/yunet.onnx', 'pkg/models/clp_det.onnx'];
 
 /** The crate's version: the engine reports it (`pf.version`), so the package carries the same. */
 function crateVersion() {

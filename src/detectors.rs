@@ -61,7 +61,7 @@ pub struct Detectors {
 }
 
 impl Detectors {
-    /// Models read from `dir` ([`crate::detect::MODELS_DIR`] layout: `centerface.onnx`,
+    /// Models read from `dir` ([`crate::detect::MODELS_DIR`] layout: `yunet.onnx`,
     /// `clp_det.onnx`) when first needed. A missing folder or file is reported then, per photo.
     pub fn from_dir(dir: impl Into<std::path::PathBuf>) -> Detectors {
         #[cfg(feature = "detect")]
@@ -192,7 +192,7 @@ mod engine {
     use std::sync::{Mutex, OnceLock};
 
     use super::{Detections, RawBox, scale_boxes};
-    use crate::detect::{CenterFace, DetectError, Detector, Effort, PlateDetector, Rgb};
+    use crate::detect::{DetectError, Detector, Effort, PlateDetector, Rgb, YuNet};
     use crate::pixels::decode::{DecodeOptions, decode, jpeg_decoder_scaled};
     use crate::pixels::raster::{Raster, Samples};
 
@@ -205,7 +205,7 @@ mod engine {
 
     pub struct Loaded {
         source: Source,
-        faces: Slot<CenterFace>,
+        faces: Slot<YuNet>,
         plates: Slot<PlateDetector>,
     }
 
@@ -220,11 +220,11 @@ mod engine {
             Ok(())
         }
 
-        fn faces(&self) -> Result<&Mutex<CenterFace>, String> {
+        fn faces(&self) -> Result<&Mutex<YuNet>, String> {
             let r = self.faces.get_or_init(|| {
                 let d = match &self.source {
-                    Source::Dir(dir) => CenterFace::from_file(&dir.join(crate::detect::FACE_MODEL_FILE)),
-                    Source::Bytes(f, _) => CenterFace::from_bytes(f),
+                    Source::Dir(dir) => YuNet::from_file(&dir.join(crate::detect::FACE_MODEL_FILE)),
+                    Source::Bytes(f, _) => YuNet::from_bytes(f),
                 };
                 d.map(Mutex::new).map_err(|e| e.to_string())
             });
@@ -282,7 +282,7 @@ mod engine {
         let face_effort = if want.thorough_faces { Effort::Thorough } else { Effort::Normal };
         let mut side = 0;
         if want.faces {
-            side = side.max(CenterFace::default_config().needed_side(face_effort));
+            side = side.max(YuNet::default_config().needed_side(face_effort));
         }
         if want.plates {
             side = side.max(PlateDetector::default_config().needed_side(Effort::Normal));

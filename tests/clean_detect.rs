@@ -19,7 +19,10 @@ fn detectors() -> &'static Detectors {
     static D: OnceLock<Detectors> = OnceLock::new();
     D.get_or_init(|| {
         let dir = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/models"));
-        assert!(dir.join("centerface.onnx").is_file(), "models missing: run `node scripts/models.mjs`");
+        assert!(
+            dir.join(preflight::detect::FACE_MODEL_FILE).is_file(),
+            "models missing: run `node scripts/models.mjs`"
+        );
         Detectors::from_dir(dir)
     })
 }

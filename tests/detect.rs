@@ -10,8 +10,7 @@ use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
 
 use preflight::detect::{
-    CenterFace, DetectError, Detection, Detector, Effort, FACE_MODEL_FILE, PLATE_MODEL_FILE, PlateDetector, Rgb,
-    decode_rgb,
+    DetectError, Detection, Detector, Effort, FACE_MODEL_FILE, PLATE_MODEL_FILE, PlateDetector, Rgb, YuNet, decode_rgb,
 };
 
 fn models_dir() -> PathBuf {
@@ -31,9 +30,9 @@ fn load<T>(file: &str, f: impl Fn(&std::path::Path) -> Result<T, DetectError>) -
 }
 
 // One detector per test binary (parsing a model takes a while; plans are cached per shape).
-fn faces() -> std::sync::MutexGuard<'static, CenterFace> {
-    static F: OnceLock<Mutex<CenterFace>> = OnceLock::new();
-    F.get_or_init(|| Mutex::new(load(FACE_MODEL_FILE, CenterFace::from_file))).lock().unwrap_or_else(|e| e.into_inner())
+fn faces() -> std::sync::MutexGuard<'static, YuNet> {
+    static F: OnceLock<Mutex<YuNet>> = OnceLock::new();
+    F.get_or_init(|| Mutex::new(load(FACE_MODEL_FILE, YuNet::from_file))).lock().unwrap_or_else(|e| e.into_inner())
 }
 
 fn plates() -> std::sync::MutexGuard<'static, PlateDetector> {
@@ -57,7 +56,7 @@ fn iou(a: &Detection, b: (f32, f32, f32, f32)) -> f32 {
 
 #[test]
 fn missing_model_says_how_to_fetch_it() {
-    let e = CenterFace::from_file(std::path::Path::new("/nonexistent/centerface.onnx")).err().unwrap();
+    let e = YuNet::from_file(std::path::Path::new("/nonexistent/yunet.onnx")).err().unwrap();
     assert!(matches!(e, DetectError::ModelMissing(_)));
     assert!(e.to_string().contains("node scripts/models.mjs"), "{e}");
 }
@@ -127,9 +126,9 @@ fn no_plates_where_none_is_visible() {
 
 #[test]
 fn thorough_effort_adds_passes_and_tiles_share_one_shape() {
-    let c = preflight::detect::centerface::CenterFace::default_config();
+    let c = preflight::detect::yunet::YuNet::default_config();
     assert!(c.passes(6000, 4000, Effort::Thorough).len() > c.passes(6000, 4000, Effort::Normal).len());
-    let tiled = preflight::detect::centerface::FaceConfig { tile: 768, thorough_sides: vec![], ..c };
+    let tiled = preflight::detect::yunet::FaceConfig { tile: 768, thorough_sides: vec![], ..c };
     let passes = tiled.passes(6000, 4000, Effort::Thorough);
     let normal = tiled.normal_passes(6000, 4000);
     assert!(passes.len() > normal + 1);

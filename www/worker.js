@@ -88,7 +88,7 @@ async function loadModels(/** @type {string} */ base) {
     if (!res.ok) throw new Error(`could not load the detection model ${file}: HTTP ${res.status}`);
     return new Uint8Array(await res.arrayBuffer());
   };
-  const [face, plate] = await Promise.all([get('centerface.onnx'), get('clp_det.onnx')]);
+  const [face, plate] = await Promise.all([get('yunet.onnx'), get('clp_det.onnx')]);
   glue.loadModels(face, plate);
   return performance.now() - t0;
 }

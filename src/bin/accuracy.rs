@@ -21,7 +21,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use preflight::detect::{CenterFace, Detection, Detector, Effort, PlateDetector, Rgb, decode_rgb};
+use preflight::detect::{Detection, Detector, Effort, PlateDetector, Rgb, YuNet, decode_rgb};
 
 struct Row {
     file: String,
@@ -148,7 +148,7 @@ fn main() {
         }
     }
     let load = Instant::now();
-    let mut faces = CenterFace::from_file(&models.join(preflight::detect::FACE_MODEL_FILE)).unwrap_or_else(|e| {
+    let mut faces = YuNet::from_file(&models.join(preflight::detect::FACE_MODEL_FILE)).unwrap_or_else(|e| {
         eprintln!("{e}");
         std::process::exit(2)
     });
@@ -253,7 +253,7 @@ fn synthetic(src: &Rgb, w: u32, h: u32) -> Rgb {
     Rgb::new(w, h, data)
 }
 
-fn run_bench(corpus: &Path, faces: &mut CenterFace, plates: &mut PlateDetector, effort: Effort) {
+fn run_bench(corpus: &Path, faces: &mut YuNet, plates: &mut PlateDetector, effort: Effort) {
     let bytes = std::fs::read(corpus.join("faces/facerec__obama_and_biden.jpg")).expect("corpus photo");
     let src = decode_rgb(&bytes, 120_000_000).expect("decode");
     println!(

@@ -1,4 +1,4 @@
-//! `faces`: recognisable people in the photo, found on the device (CenterFace, see
+//! `faces`: recognisable people in the photo, found on the device (YuNet, see
 //! [`crate::detect`]), counted against the brief; a model-release reminder when people appear.
 //!
 //! Rule keys (`checks.faces`), at least one of `min`, `max`, `release_required_if_present`:

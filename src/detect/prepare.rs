@@ -25,8 +25,9 @@ impl Region {
 /// How pixel values reach the network.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Layout {
-    /// R, G, B planes, 0–255 unnormalised (CenterFace). Padding is 0.
-    Rgb255,
+    /// B, G, R planes, 0–255 unnormalised (YuNet, as OpenCV's `blobFromImage` of a BGR image).
+    /// Padding is 0.
+    Bgr255,
     /// B, G, R planes minus per-channel means (given in B, G, R order; clp_det/RetinaFace).
     /// Padding is 0 after the subtraction (the mean colour).
     BgrMinusMean([f32; 3]),
@@ -91,10 +92,10 @@ pub fn prepare(img: &Rgb, region: Region, out_w: u32, out_h: u32, layout: Layout
             let d = y * pw as usize + x;
             let (r, g, b) = (rgb[s] as f32, rgb[s + 1] as f32, rgb[s + 2] as f32);
             match layout {
-                Layout::Rgb255 => {
-                    data[d] = r;
+                Layout::Bgr255 => {
+                    data[d] = b;
                     data[plane + d] = g;
-                    data[2 * plane + d] = b;
+                    data[2 * plane + d] = r;
                 }
                 Layout::BgrMinusMean(m) => {
                     data[d] = b - m[0];
@@ -275,12 +276,16 @@ mod tests {
             }
         }
         let img = Rgb::new(4, 2, d);
-        let p = prepare(&img, Region::whole(&img), 2, 1, Layout::Rgb255);
+        let p = prepare(&img, Region::whole(&img), 2, 1, Layout::Bgr255);
         assert_eq!((p.width, p.height), (32, 32));
         assert_eq!(p.data[0], 0.0);
         assert_eq!(p.data[1], 255.0);
         assert_eq!(p.data[2], 0.0, "padding");
         assert_eq!(p.to_source(0.0, 0.0, 2.0, 1.0), (0.0, 0.0, 4.0, 2.0));
+        // Channel order: a pure red pixel lands in the third (R) plane only.
+        let red = Rgb::new(1, 1, vec![255, 0, 0]);
+        let r = prepare(&red, Region::whole(&red), 1, 1, Layout::Bgr255);
+        assert_eq!((r.data[0], r.data[32 * 32], r.data[2 * 32 * 32]), (0.0, 0.0, 255.0));
         let q = prepare(&img, Region::whole(&img), 2, 1, Layout::BgrMinusMean([104.0, 117.0, 123.0]));
         assert_eq!(q.data[1], 255.0 - 104.0);
         assert_eq!(q.data[2 * 32 * 32 + 1], 255.0 - 123.0);

@@ -11,7 +11,7 @@ use super::nms::nms;
 use super::prepare::{Pass, scale_back, tile_passes, whole_pass, working_copy};
 use super::{DetectError, Detection, Effort, Rgb};
 
-/// The knobs of one detector (defaults per detector: `CenterFace::default_config`,
+/// The knobs of one detector (defaults per detector: `YuNet::default_config`,
 /// `PlateDetector::default_config`), tuned on ../shared/corpus (README accuracy table).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Schedule {

@@ -101,7 +101,7 @@ test('faces and plates: boxes on the preview, a scored list, release warning; on
   // Everything this page ever asked for came from its own origin.
   const foreign = requests.filter((u) => !u.startsWith(env.url));
   assert.deepEqual(foreign, [], 'requests only to the page origin');
-  assert.ok(requests.some((u) => u.endsWith('/pkg/models/centerface.onnx')), 'models come from the page origin');
+  assert.ok(requests.some((u) => u.endsWith('/pkg/models/yunet.onnx')), 'models come from the page origin');
   assert.deepEqual(errors, []);
   await page.close();
 });

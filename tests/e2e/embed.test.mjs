@@ -226,7 +226,7 @@ test('createPreflight: events mirror the callbacks, and `models` says where the 
     return { seen, failed, faces: report.faces, verdict: report.findings.find((/** @type {any} */ f) => f.check === 'faces')?.verdict };
   }, bytes);
   assert.deepEqual(out.seen, ['ready:"Events"', 'report:"pass"', 'progress:1', 'report:"pass"', 'progress:2']);
-  assert.match(out.failed, /could not load the detection model centerface\.onnx: HTTP 404/);
+  assert.match(out.failed, /could not load the detection model yunet\.onnx: HTTP 404/);
   assert.ok(Array.isArray(out.faces), 'detection ran with the models from the given folder');
   assert.ok(out.verdict === 'pass' || out.verdict === 'fail');
   await page.close();
