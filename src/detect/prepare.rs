@@ -31,6 +31,9 @@ pub enum Layout {
     /// B, G, R planes minus per-channel means (given in B, G, R order; clp_det/RetinaFace).
     /// Padding is 0 after the subtraction (the mean colour).
     BgrMinusMean([f32; 3]),
+    /// R, G, B planes scaled to −1…1, `v / 127.5 − 1` (the text detector and the plate
+    /// verifier). Padding is 0 (mid grey).
+    RgbCentered,
 }
 
 /// A prepared input and how to map its coordinates back.
@@ -101,6 +104,11 @@ pub fn prepare(img: &Rgb, region: Region, out_w: u32, out_h: u32, layout: Layout
                     data[d] = b - m[0];
                     data[plane + d] = g - m[1];
                     data[2 * plane + d] = r - m[2];
+                }
+                Layout::RgbCentered => {
+                    data[d] = r / 127.5 - 1.0;
+                    data[plane + d] = g / 127.5 - 1.0;
+                    data[2 * plane + d] = b / 127.5 - 1.0;
                 }
             }
         }
@@ -289,6 +297,9 @@ mod tests {
         let q = prepare(&img, Region::whole(&img), 2, 1, Layout::BgrMinusMean([104.0, 117.0, 123.0]));
         assert_eq!(q.data[1], 255.0 - 104.0);
         assert_eq!(q.data[2 * 32 * 32 + 1], 255.0 - 123.0);
+        let c = prepare(&img, Region::whole(&img), 2, 1, Layout::RgbCentered);
+        assert_eq!((c.data[0], c.data[1], c.data[2]), (-1.0, 1.0, 0.0), "red plane: 0, 255, padding");
+        assert_eq!(c.data[2 * 32 * 32 + 1], -1.0);
     }
 
     #[test]

@@ -170,7 +170,7 @@ def plate_us(fonts):
                   random.choice([(160, 20, 20), (20, 30, 120), fg]))
     style = random.randrange(3)
     text = [f"{rnd_digits(1)}{rnd_letters(3)}{rnd_digits(3)}", f"{rnd_letters(3)} {rnd_digits(4)}",
-            f"{rnd_letters(3)}-{rnd_digits(4)}"][style]
+            f"{rnd_letters(3)}{random.choice(['-', '·', '•'])}{rnd_digits(4)}"][style]
     draw_text_fit(img, (int(w * 0.06), int(h * 0.26), int(w * 0.94), int(h * 0.8)), text, fonts, fg)
     if random.random() < 0.7:
         slogan = random.choice(["dmv.ca.gov", "The Lone Star State", "Sunshine State", "Land of Lincoln",
@@ -204,7 +204,7 @@ def plate_br(fonts):
         d = ImageDraw.Draw(img)
         city = random.choice(["SAO PAULO", "RIO DE JANEIRO", "CURITIBA", "BELO HORIZONTE", "PORTO ALEGRE", "CAMPINAS"])
         draw_text_fit(img, (int(w * 0.15), 4, int(w * 0.85), int(h * 0.22)), f"{city} - {rnd_letters(2)}", fonts, fg)
-        text = f"{rnd_letters(3)}-{rnd_digits(4)}" if random.random() < 0.8 else f"{rnd_letters(3)} {rnd_digits(4)}"
+        text = f"{rnd_letters(3)}{random.choice(['-', '·', '-', ' '])}{rnd_digits(4)}"
         draw_text_fit(img, (10, int(h * 0.28), w - 10, int(h * 0.93)), text, fonts, fg)
         d.rectangle([1, 1, w - 2, h - 2], outline=fg, width=3)
     return img
@@ -414,6 +414,14 @@ class Backgrounds:
             car_body(bg)
         if random.random() < 0.45:
             distractor_text(bg, fonts)
+        for _ in range(random.choices([0, 1, 2], weights=[0.5, 0.35, 0.15])[0]):
+            badge(bg, fonts)
+        if random.random() < 0.25:
+            logo(bg, fonts)
+        if random.random() < 0.2:
+            lamp(bg)
+        if random.random() < 0.12:
+            timestamp(bg, fonts)
         return bg
 
 
@@ -472,6 +480,138 @@ def car_body(bg):
 
 
 FONTS_SINGLETON = []
+
+BADGE_WORDS = ["POLO", "GOLF", "Jeep", "RENAULT", "LAGUNA", "SANDERO", "FOX", "Palio", "CROSS", "KIA", "SK",
+               "FELICIA", "Lamborghini", "Sport", "TURBO", "GTI", "V6", "4x4", "CIVIC", "Corolla", "ASTRA", "Focus",
+               "FIESTA", "CLIO", "MEGANE", "PEUGEOT", "CITROËN", "OPEL", "VOLVO", "AUDI", "quattro", "BMW", "320d",
+               "Prius", "HYBRID", "ELECTRIC", "TDI", "16V", "Limited", "Premium", "Camry", "ACCORD", "Outback",
+               "Forester", "SUBARU", "MAZDA", "CX-5", "NISSAN", "Qashqai", "Micra", "Yaris", "AYGO", "Octavia",
+               "Superb", "FABIA", "ŠKODA", "SEAT", "Ibiza", "Leon", "DACIA", "Duster", "LADA", "niva", "GOL",
+               "Uno", "Strada", "HILUX", "RANGER", "F-150", "SILVERADO", "RAM", "Tacoma", "Wrangler", "Cherokee"]
+SCRIPT_FONTS = ["dejavu/DejaVuSerif-BoldItalic.ttf", "dejavu/DejaVuSerif-Italic.ttf", "dejavu/DejaVuSans-BoldOblique.ttf",
+                "dejavu/DejaVuSansCondensed-Oblique.ttf", "dejavu/DejaVuSerifCondensed-Bold.ttf",
+                "dejavu/DejaVuSans-ExtraLight.ttf", "liberation2/LiberationSerif-BoldItalic.ttf",
+                "liberation2/LiberationSerif-Bold.ttf", "liberation2/LiberationSans-Italic.ttf"]
+
+
+def logo(bg, fonts):
+    """Brand emblems: an oval with a script word, interlocking rings, a roundel with a letter."""
+    s = bg.size[0]
+    d = ImageDraw.Draw(bg)
+    w = int(math.exp(random.uniform(math.log(14), math.log(s * 0.25))))
+    h = max(6, int(w * random.uniform(0.3, 1.0)))
+    x, y = random.randint(0, max(0, s - w)), random.randint(0, max(0, s - h))
+    metal = tuple([random.randint(150, 240)] * 3)
+    kind = random.random()
+    if kind < 0.4:  # oval badge with a word
+        fill = random.choice([(20, 40, 110), (15, 15, 15), (200, 200, 205), (150, 20, 20)])
+        d.ellipse([x, y, x + w, y + h], fill=fill, outline=metal, width=max(1, h // 12))
+        word = random.choice(["Ford", "Kia", "Hyundai", "Opel", "Dacia", "Lada", "Skoda", "SK", "CZ", "D", "NL"])
+        paths = [p for p in (find_font(r) for r in SCRIPT_FONTS) if p] + fonts.latin
+        draw_text_fit(bg, (x + w // 6, y + h // 5, x + w - w // 6, y + h - h // 5), word, fonts,
+                      random.choice([metal, (255, 255, 255), (10, 10, 10)]), font_path=random.choice(paths))
+    elif kind < 0.7:  # rings
+        r = h // 2
+        for k in range(4):
+            cx = x + r + k * int(r * 1.3)
+            d.ellipse([cx - r, y, cx + r, y + 2 * r], outline=metal, width=max(1, r // 5))
+    else:  # roundel / chevrons / star
+        d.ellipse([x, y, x + h, y + h], fill=metal, outline=(40, 40, 40), width=max(1, h // 10))
+        draw_text_fit(bg, (x + h // 4, y + h // 4, x + 3 * h // 4, y + 3 * h // 4), random.choice("VWBMLTHCRS"), fonts,
+                      (30, 30, 60))
+        if random.random() < 0.5:
+            for k in range(2):
+                yy = y + h + 4 + k * max(3, h // 4)
+                d.line([x, yy + h // 4, x + h // 2, yy, x + h, yy + h // 4], fill=metal, width=max(1, h // 8))
+
+
+def lamp(bg):
+    """Rear lights and indicators: glowing red / amber clusters with stripes and highlights."""
+    s = bg.size[0]
+    w = int(math.exp(random.uniform(math.log(20), math.log(s * 0.4))))
+    h = max(6, int(w * random.uniform(0.2, 0.6)))
+    x, y = random.randint(-w // 4, s - w // 2), random.randint(0, max(0, s - h))
+    layer = Image.new("RGB", (w, h), random.choice([(200, 20, 25), (230, 60, 30), (240, 140, 20), (120, 10, 10)]))
+    d = ImageDraw.Draw(layer)
+    for _ in range(random.randint(2, 8)):
+        c = tuple(min(255, v) for v in (random.randint(220, 255), random.randint(80, 230), random.randint(60, 200)))
+        cx, cy = random.randint(0, w), random.randint(0, h)
+        r = random.randint(2, max(3, h // 2))
+        d.ellipse([cx - r, cy - r // 2, cx + r, cy + r // 2], fill=c)
+    for k in range(random.randint(0, 5)):
+        yy = random.randint(0, h)
+        d.line([0, yy, w, yy], fill=(60, 0, 0), width=1)
+    layer = layer.filter(ImageFilter.GaussianBlur(random.uniform(0, 2)))
+    mask = Image.new("L", (w, h), 0)
+    ImageDraw.Draw(mask).rounded_rectangle([0, 0, w - 1, h - 1], radius=h // 2, fill=255)
+    bg.paste(layer, (x, y), mask)
+
+
+def timestamp(bg, fonts):
+    """A camera's date imprint or a dash-cam overlay: digits and separators without a plate."""
+    s = bg.size[0]
+    y_, mo, da = random.randint(1998, 2026), random.randint(1, 12), random.randint(1, 28)
+    hh, mi, ss = random.randint(0, 23), random.randint(0, 59), random.randint(0, 59)
+    text = random.choice([f"{y_}-{mo:02d}-{da:02d} {hh:02d}:{mi:02d}:{ss:02d}", f"{da:02d}/{mo:02d}/{y_}",
+                          f"'{y_ % 100:02d} {mo} {da}", f"{hh:02d}:{mi:02d}:{ss:02d}", f"{y_}/{mo:02d}/{da:02d}",
+                          f"{y_}-{mo:02d}-{da:02d}\n{hh:02d}:{mi:02d}:{ss:02d}"])
+    path = random.choice([find_font("dejavu/DejaVuSansMono-Bold.ttf"), find_font("dejavu/DejaVuSansMono.ttf")]
+                         + fonts.latin)
+    f = fonts.get(path, random.randint(9, 34))
+    d = ImageDraw.Draw(bg)
+    l, t, r, b = d.multiline_textbbox((0, 0), text, font=f)
+    x = random.choice([4, s - (r - l) - 6, random.randint(0, max(0, s - (r - l)))])
+    y = random.choice([4, s - (b - t) - 6, random.randint(0, max(0, s - (b - t)))])
+    if random.random() < 0.3:
+        d.rectangle([x - 3, y - 3, x + r - l + 3, y + b - t + 3], fill=(0, 0, 0))
+    d.multiline_text((x - l, y - t), text, font=f,
+                     fill=random.choice([(255, 140, 0), (255, 255, 255), (255, 230, 0), (240, 240, 240)]))
+
+
+def badge(bg, fonts):
+    """Car lettering that is not a plate: chrome or painted model names and brand badges, often
+    italic or spaced out, sometimes on an oval or a dark pill — the boxes a text detector finds on
+    every car and the verifier must turn down."""
+    s = bg.size[0]
+    word = random.choice(BADGE_WORDS)
+    if random.random() < 0.3:
+        word = word.upper()
+    if random.random() < 0.2:
+        word = " ".join(word)
+    paths = [p for p in (find_font(r) for r in SCRIPT_FONTS) if p] + fonts.latin
+    size = int(math.exp(random.uniform(math.log(9), math.log(s * 0.12))))
+    font = fonts.get(random.choice(paths), size)
+    l, t, r, b = font.getbbox(word)
+    tw, th = r - l + 4, b - t + 4
+    if tw >= s - 4 or th >= s - 4:
+        return
+    x, y = random.randint(0, s - tw), random.randint(0, s - th)
+    d = ImageDraw.Draw(bg)
+    if random.random() < 0.25:  # oval / pill behind the lettering
+        pad = th * random.uniform(0.2, 0.6)
+        fill = tuple(random.randint(0, 80) for _ in range(3)) if random.random() < 0.6 else \
+            tuple(random.randint(150, 255) for _ in range(3))
+        box = [x - pad, y - pad * 0.6, x + tw + pad, y + th + pad * 0.6]
+        if random.random() < 0.5:
+            d.ellipse(box, fill=fill)
+        else:
+            d.rounded_rectangle(box, radius=th * 0.4, fill=fill)
+        if random.random() < 0.5:
+            d.ellipse(box, outline=(200, 200, 200), width=max(1, int(th * 0.08)))
+    mask = Image.new("L", (tw, th), 0)
+    ImageDraw.Draw(mask).text((2 - l, 2 - t), word, font=font, fill=255)
+    style = random.random()
+    if style < 0.5:  # chrome: light top, dark bottom, thin dark shadow below
+        g = np.linspace(random.uniform(200, 255), random.uniform(60, 140), th, dtype=np.float32)[:, None]
+        arr = np.repeat(np.repeat(g, tw, axis=1)[..., None], 3, axis=2)
+        shadow = Image.new("RGB", (tw, th), (20, 20, 20))
+        off = max(1, th // 12)
+        bg.paste(shadow, (x + off, y + off), mask)
+        fill = Image.fromarray(arr.astype(np.uint8))
+    else:  # painted or decal
+        c = tuple(random.randint(0, 255) for _ in range(3))
+        fill = Image.new("RGB", (tw, th), c)
+    bg.paste(fill, (x, y), mask)
 
 
 def distractor_text(bg, fonts):
