@@ -8,9 +8,9 @@
 //             detectors;
 //   native  — the release CLI with detection (`preflight check --brief … FILE`), best of 3,
 //             process start and model loading included;
-//   split   — the same photo at 1500 × 1000 (what the 24 MP JPEG is DCT-decoded to for the
-//             detectors: their work is identical, same plans) gives the detection time alone;
-//             the difference is the 24 MP decode;
+//   split   — the same photo at 1500 × 1000 (the detectors run the same passes on it, with the
+//             same plans) gives the detection time alone; the difference is the 24 MP decode
+//             (DCT-scaled to 3000 × 2000: at least twice the largest pass, the faces' 1024);
 //   bundle  — the detection build's wasm and the two models, raw and gzip.
 // Prints a table, writes bench-results/detect.json.
 //   node scripts/bench-detect.mjs            (BENCH_RUNS=5 for more warm runs)

@@ -3,7 +3,7 @@
 //
 // pkg/precache.js (written by scripts/precache.mjs at build time) lists every file with its
 // sha256 and a version. Installing a version downloads the eager files (page, scripts, header-only
-// and pixel engines, briefs) and verifies each hash; the detection engine and the models (~22 MiB,
+// and pixel engines, briefs) and verifies each hash; the detection engine and the models (~16 MiB,
 // only for briefs with faces / plates rules) are lazy: kept the first time the page fetches them.
 // Files are cached under their hash, so a new version reuses every unchanged file — including
 // lazy ones already fetched — and downloads only what changed.

@@ -9,7 +9,7 @@
 //! - `release_severity` (`warn` | `fail`, default `warn`: preflight cannot see whether a release
 //!   exists, so by default it reminds rather than rejects).
 //! - `thorough` (default `false`): look harder for small faces in crowds (an extra pass at twice
-//!   the resolution; about twice the time).
+//!   the resolution, never enlarging the photo; face detection takes about five times as long).
 //! - `severity` (`fail` | `warn`, default `fail`; applies to `min`/`max`).
 //!
 //! Findings:
