@@ -12,8 +12,8 @@
 //!
 //! # What is looked at
 //! JPEG: a DCT-scaled decode (1/2, 1/4, 1/8) to the smallest size still at least twice as large
-//! as the largest detection pass needs (a 24 MP photo is decoded at 1500 × 1000 for the normal
-//! passes, never at full size). PNG: a full decode. TIFF, WebP and raw files: the pixel decoder's
+//! as the largest detection pass needs (a 24 MP photo is decoded at 3000 × 2000 for the faces'
+//! 1024 pass, never at full size). PNG: a full decode. TIFF, WebP and raw files: the pixel decoder's
 //! downscaled preview (for raw files: of their largest embedded JPEG preview). AVIF/HEIC: only
 //! when the caller decoded them ([`crate::DecodedRgba`], the browser). The raster is turned by
 //! the EXIF orientation before detection (faces are found upright), and boxes are scaled to the
