@@ -299,7 +299,7 @@ mod tests {
         assert_eq!(q.data[2 * 32 * 32 + 1], 255.0 - 123.0);
         let c = prepare(&img, Region::whole(&img), 2, 1, Layout::RgbCentered);
         assert_eq!((c.data[0], c.data[1], c.data[2]), (-1.0, 1.0, 0.0), "red plane: 0, 255, padding");
-        assert_eq!(c.data[2 * 32 * 32 + 1], -1.0);
+        assert_eq!(c.data[2 * 32 * 32 + 1], 1.0, "blue plane, white pixel");
     }
 
     #[test]
