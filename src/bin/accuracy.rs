@@ -32,6 +32,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use preflight::detect::nms::iou;
 use preflight::detect::schedule::Schedule;
 use preflight::detect::{
     DetectError, Detection, Detector, Effort, PlateDetector, Rgb, TextPlateDetector, YuNet, decode_rgb,
@@ -367,14 +368,6 @@ fn run_bench(corpus: &Path, faces: &mut YuNet, plates: &mut Plates, effort: Effo
 const BANDS: [(f32, f32, &str); 4] =
     [(0.0, 40.0, "<40"), (40.0, 80.0, "40-80"), (80.0, 160.0, "80-160"), (160.0, f32::MAX, "160+")];
 
-fn iou(a: (f32, f32, f32, f32), b: (f32, f32, f32, f32)) -> f32 {
-    let iw = ((a.0 + a.2).min(b.0 + b.2) - a.0.max(b.0)).max(0.0);
-    let ih = ((a.1 + a.3).min(b.1 + b.3) - a.1.max(b.1)).max(0.0);
-    let inter = iw * ih;
-    let union = a.2 * a.3 + b.2 * b.3 - inter;
-    if union > 0.0 { inter / union } else { 0.0 }
-}
-
 fn run_plate_bench(dir: &Path, half: &str, plates: &mut Plates) {
     let text = std::fs::read_to_string(dir.join("labels.csv"))
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.join("labels.csv").display()));
@@ -392,7 +385,7 @@ fn run_plate_bench(dir: &Path, half: &str, plates: &mut Plates) {
             continue;
         }
         let num = |i: usize| r[i].parse::<f32>().expect("number");
-        let label = (num(cx), num(cy), num(cw), num(ch));
+        let label = Detection { x: num(cx), y: num(cy), w: num(cw), h: num(ch), score: 1.0 };
         let bytes = std::fs::read(dir.join(&r[cf])).expect("benchmark photo");
         let img = decode_rgb(&bytes, 120_000_000).unwrap_or_else(|e| panic!("{}: {e}", r[cf]));
         let t = Instant::now();
@@ -401,16 +394,16 @@ fn run_plate_bench(dir: &Path, half: &str, plates: &mut Plates) {
         dets.sort_by(|a, b| b.score.total_cmp(&a.score));
         let mut hit = false;
         for d in &dets {
-            if !hit && iou((d.x, d.y, d.w, d.h), label) >= 0.3 {
+            if !hit && iou(d, &label) >= 0.3 {
                 hit = true;
             } else {
                 fps.push(r[cr].clone());
             }
         }
         if !hit {
-            println!("  miss {} (plate {} px wide)", r[cf], label.2);
+            println!("  miss {} (plate {} px wide)", r[cf], label.w);
         }
-        found.push((r[cr].clone(), label.2, hit));
+        found.push((r[cr].clone(), label.w, hit));
     }
     let mut groups: Vec<String> = found.iter().map(|f| f.0.clone()).collect();
     groups.sort();
