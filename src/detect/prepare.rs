@@ -34,6 +34,9 @@ pub enum Layout {
     /// R, G, B planes scaled to −1…1, `v / 127.5 − 1` (the text detector and the plate
     /// verifier). Padding is 0 (mid grey).
     RgbCentered,
+    /// B, G, R planes scaled to −1…1 (the text reader, as PaddleOCR feeds OpenCV's BGR).
+    /// Padding is 0 (mid grey).
+    BgrCentered,
 }
 
 /// A prepared input and how to map its coordinates back.
@@ -84,7 +87,13 @@ pub fn fit(w: u32, h: u32, side: u32) -> (u32, u32) {
 
 /// Crops `region`, resizes it to `out_w × out_h`, pads and lays it out per `layout`.
 pub fn prepare(img: &Rgb, region: Region, out_w: u32, out_h: u32, layout: Layout) -> Prepared {
-    let (pw, ph) = (pad32(out_w), pad32(out_h));
+    prepare_padded(img, region, out_w, out_h, pad32(out_w), pad32(out_h), layout)
+}
+
+/// As [`prepare`], padded to `pw × ph` (at least the content size) instead of the next multiples
+/// of 32 — for a network that needs an exact height (the text reader's 48).
+pub fn prepare_padded(img: &Rgb, region: Region, out_w: u32, out_h: u32, pw: u32, ph: u32, layout: Layout) -> Prepared {
+    let (pw, ph) = (pw.max(out_w), ph.max(out_h));
     let rgb = resize(img, region, out_w, out_h);
     let plane = pw as usize * ph as usize;
     let mut data = vec![0f32; 3 * plane];
@@ -104,6 +113,11 @@ pub fn prepare(img: &Rgb, region: Region, out_w: u32, out_h: u32, layout: Layout
                     data[d] = b - m[0];
                     data[plane + d] = g - m[1];
                     data[2 * plane + d] = r - m[2];
+                }
+                Layout::BgrCentered => {
+                    data[d] = b / 127.5 - 1.0;
+                    data[plane + d] = g / 127.5 - 1.0;
+                    data[2 * plane + d] = r / 127.5 - 1.0;
                 }
                 Layout::RgbCentered => {
                     data[d] = r / 127.5 - 1.0;
@@ -135,39 +149,33 @@ pub fn resize(img: &Rgb, r: Region, out_w: u32, out_h: u32) -> Vec<u8> {
     let fy = r.h as f32 / out_h as f32;
     let mut out = vec![0u8; ow * oh * 3];
     if fx >= 1.0 && fy >= 1.0 {
-        // Integer footprints [x0, x1) per output column, computed once.
-        let cols: Vec<(usize, usize)> = (0..ow)
-            .map(|ox| {
-                let a = r.x as usize + (ox as f32 * fx) as usize;
-                let b = (r.x as usize + ((ox + 1) as f32 * fx) as usize).max(a + 1).min(r.x as usize + r.w as usize);
-                (a, b)
-            })
-            .collect();
-        let mut acc = vec![0u32; ow * 3];
-        for oy in 0..oh {
-            let y0 = r.y as usize + (oy as f32 * fy) as usize;
-            let y1 = (r.y as usize + ((oy + 1) as f32 * fy) as usize).max(y0 + 1).min(r.y as usize + r.h as usize);
-            acc.iter_mut().for_each(|a| *a = 0);
-            for y in y0..y1 {
+        // Each output pixel averages its exact footprint [o·f, (o+1)·f) in the source, border
+        // pixels weighted by the share they cover (as PIL's BOX filter; whole-pixel footprints
+        // shifted small text by up to a pixel and aliased at ratios near 1). Rows: each source
+        // row is weighted into the output row(s) whose footprint covers it.
+        let cols = footprints(r.x, r.w, ow, fx);
+        let rows = footprints(r.y, r.h, oh, fy);
+        let mut acc = vec![0f32; ow * 3];
+        for (oy, (y0, wys)) in rows.iter().enumerate() {
+            acc.iter_mut().for_each(|a| *a = 0.0);
+            for (k, &wy) in wys.iter().enumerate() {
+                let y = y0 + k;
                 let row = &img.data[y * sw * 3..(y + 1) * sw * 3];
-                for (ox, &(x0, x1)) in cols.iter().enumerate() {
-                    let (mut sr, mut sg, mut sb) = (0u32, 0u32, 0u32);
-                    for px in row[x0 * 3..x1 * 3].chunks_exact(3) {
-                        sr += px[0] as u32;
-                        sg += px[1] as u32;
-                        sb += px[2] as u32;
+                for (ox, (x0, wxs)) in cols.iter().enumerate() {
+                    let (mut sr, mut sg, mut sb) = (0f32, 0f32, 0f32);
+                    for (j, &wx) in wxs.iter().enumerate() {
+                        let px = &row[(x0 + j) * 3..(x0 + j) * 3 + 3];
+                        sr += wx * px[0] as f32;
+                        sg += wx * px[1] as f32;
+                        sb += wx * px[2] as f32;
                     }
-                    acc[ox * 3] += sr;
-                    acc[ox * 3 + 1] += sg;
-                    acc[ox * 3 + 2] += sb;
+                    acc[ox * 3] += wy * sr;
+                    acc[ox * 3 + 1] += wy * sg;
+                    acc[ox * 3 + 2] += wy * sb;
                 }
             }
-            let rows = (y1 - y0) as u32;
-            for (ox, &(x0, x1)) in cols.iter().enumerate() {
-                let n = rows * (x1 - x0) as u32;
-                for k in 0..3 {
-                    out[(oy * ow + ox) * 3 + k] = ((acc[ox * 3 + k] + n / 2) / n) as u8;
-                }
+            for (o, a) in out[oy * ow * 3..(oy + 1) * ow * 3].iter_mut().zip(&acc) {
+                *o = (a + 0.5).min(255.0) as u8;
             }
         }
     } else {
@@ -193,6 +201,26 @@ pub fn resize(img: &Rgb, r: Region, out_w: u32, out_h: u32) -> Vec<u8> {
         }
     }
     out
+}
+
+/// For `out` pixels spanning `len` source pixels from `start` (`f = len / out` ≥ 1): each output
+/// pixel's first source pixel and the weights of the source pixels its footprint covers
+/// (summing to 1).
+fn footprints(start: u32, len: u32, out: usize, f: f32) -> Vec<(usize, Vec<f32>)> {
+    let f = f as f64;
+    let end = (start + len) as f64;
+    (0..out)
+        .map(|o| {
+            let lo = start as f64 + o as f64 * f;
+            let hi = (start as f64 + (o + 1) as f64 * f).min(end);
+            let first = lo.floor() as usize;
+            let last = ((hi.ceil() as usize).max(first + 1)).min(end as usize);
+            let mut w: Vec<f64> = (first..last).map(|i| hi.min(i as f64 + 1.0) - lo.max(i as f64)).collect();
+            let sum: f64 = w.iter().sum();
+            w.iter_mut().for_each(|v| *v /= sum.max(1e-9));
+            (first, w.into_iter().map(|v| v as f32).collect())
+        })
+        .collect()
 }
 
 /// A copy of `img` area-averaged so its longest side is `side`, when `img` is more than 25 %
@@ -300,6 +328,23 @@ mod tests {
         let c = prepare(&img, Region::whole(&img), 2, 1, Layout::RgbCentered);
         assert_eq!((c.data[0], c.data[1], c.data[2]), (-1.0, 1.0, 0.0), "red plane: 0, 255, padding");
         assert_eq!(c.data[2 * 32 * 32 + 1], 1.0, "blue plane, white pixel");
+    }
+
+    #[test]
+    fn shrinking_weights_pixels_by_the_share_of_the_footprint_they_cover() {
+        // 3 × 1 grey ramp 0, 90, 180 → 2 × 1: footprints [0, 1.5) and [1.5, 3).
+        let img = Rgb::new(3, 1, [0u8, 90, 180].iter().flat_map(|&v| [v, v, v]).collect());
+        let out = resize(&img, Region::whole(&img), 2, 1);
+        assert_eq!((out[0], out[3]), (30, 150), "{out:?}"); // (0 + 45) / 1.5, (45 + 180) / 1.5
+        // A 1-pixel white line at x = 5 of 16 (centre 5.5), shrunk to 15: its light stays
+        // centred at 5.5 · 15/16 = 5.16 in output pixel units (whole-pixel footprints moved
+        // it to 4.5).
+        let mut d = vec![0u8; 16 * 3];
+        d[15..18].copy_from_slice(&[255, 255, 255]);
+        let line = resize(&Rgb::new(16, 1, d), Region { x: 0, y: 0, w: 16, h: 1 }, 15, 1);
+        let (mass, moment) =
+            (0..15).fold((0f32, 0f32), |(m, c), i| (m + line[i * 3] as f32, c + line[i * 3] as f32 * (i as f32 + 0.5)));
+        assert!((moment / mass - 5.5 * 15.0 / 16.0).abs() < 0.05, "{line:?}");
     }
 
     #[test]
