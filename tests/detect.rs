@@ -115,6 +115,30 @@ fn finds_the_plate_where_openalpr_marked_it() {
     assert!(iou(&p[0], (396.0, 340.0, 203.0, 46.0)) > 0.5, "{p:?}");
 }
 
+/// The candidate plate detector (`textplates`, not yet used by the checks) with its text reader:
+/// the plate is read and kept, the stickers beside it are read and dropped.
+#[test]
+fn the_candidates_reader_keeps_the_plate_it_reads_and_drops_a_sticker() {
+    use preflight::detect::ocr::TextReader;
+    use preflight::detect::textplates::not_a_plate;
+    use preflight::detect::{READER_MODEL_FILE, TEXT_MODEL_FILE, TextPlateDetector};
+    let mut d =
+        load(TEXT_MODEL_FILE, TextPlateDetector::from_file).with_reader(load(READER_MODEL_FILE, TextReader::from_file));
+    let img = image("plates/alpr__JIY4434.jpg"); // a Brazilian plate JIY·4434, a "PR" sticker
+    let pass = d.passes(img.width, img.height, Effort::Normal)[0];
+    let lines = d.text_lines(&img, &pass).unwrap();
+    let mut read = Vec::new();
+    for l in &lines {
+        let r = d.reader.as_mut().unwrap().read(&img, l.x, l.y, l.w, l.h).unwrap();
+        read.push((r.text.clone(), not_a_plate(&r), (l.x, l.y, l.w, l.h)));
+    }
+    let plate = read.iter().find(|(t, veto, _)| t.contains("JIY") && t.contains("4434") && veto.is_none());
+    let Some(&(_, _, line)) = plate else { panic!("no line reads JIY·4434: {read:?}") };
+    assert!(read.iter().any(|(t, veto, _)| t == "PR" && veto.is_some()), "{read:?}");
+    let plates = d.detect(&img, Effort::Normal).unwrap();
+    assert!(plates.iter().any(|p| iou(p, line) > 0.5), "{plates:?} vs the line {line:?}");
+}
+
 #[test]
 fn no_plates_where_none_is_visible() {
     let mut p = plates();

@@ -5,7 +5,7 @@
 //!     [--thorough] [--face-threshold X] [--plate-threshold X] [--face-sides 640,1024]
 //!     [--plate-sides 320,640] [--face-upscale X] [--plate-upscale X] [--face-tile-threshold X]
 //!     [--plate-tile-threshold X] [--face-min PX] [--face-tiles PX] [--plate-tiles PX] [--boxes]
-//!     [--bench] [--plate-bench DIR [--half tune|report|all]] [--plates clp|text]
+//!     [--bench] [--plate-bench DIR [--half tune|report|all]] [--plates clp|text|read]
 //! ```
 //!
 //! Both detectors run on every image of `faces/` and `plates/`; each image is scored against its
@@ -26,14 +26,20 @@
 //! train/plates/pipeline.py. An unmatched detection counts as a false positive even when it is a
 //! second car's plate (the benchmark labels one plate per photo).
 //!
+//! `--lines IMAGE` (with `--plates text|read`) prints every text line the candidate finds in one
+//! image: box, text score, plate score and, with the reader, what it reads.
+//!
 //! `--plates text` measures the candidate plate detector (`detect::textplates`: text detector +
-//! our verifier) instead of the shipped `clp_det`, in any mode.
+//! our verifier) instead of the shipped `clp_det`, in any mode; `--plates read` the same with the
+//! text reader's vetoes (`detect::ocr`, `textplates::not_a_plate`).
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use preflight::detect::nms::iou;
+use preflight::detect::ocr::TextReader;
 use preflight::detect::schedule::Schedule;
+use preflight::detect::textplates::not_a_plate;
 use preflight::detect::{
     DetectError, Detection, Detector, Effort, PlateDetector, Rgb, TextPlateDetector, YuNet, decode_rgb,
 };
@@ -58,6 +64,9 @@ impl Plates {
             Plates::Text(d) => {
                 d.text.clear_plans();
                 d.verifier.clear_plans();
+                if let Some(r) = d.reader.as_mut() {
+                    r.engine.clear_plans();
+                }
             }
         }
     }
@@ -175,7 +184,8 @@ fn main() {
     let (mut face_thr, mut plate_thr, mut face_sides, mut plate_sides) = (None, None, None, None);
     let (mut boxes, mut bench) = (false, false);
     let (mut plate_bench, mut half) = (None::<PathBuf>, "all".to_string());
-    let mut text_plates = false;
+    let mut plates_kind = "clp".to_string();
+    let mut lines_of = None::<PathBuf>;
     let mut sets: Vec<(&str, String)> = Vec::new();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut it = args.iter();
@@ -201,7 +211,8 @@ fn main() {
             "--bench" => bench = true,
             "--plate-bench" => plate_bench = Some(val().into()),
             "--half" => half = val(),
-            "--plates" => text_plates = val() == "text",
+            "--lines" => lines_of = Some(PathBuf::from(val())),
+            "--plates" => plates_kind = val(),
             other => panic!("unknown argument {other}"),
         }
     }
@@ -210,10 +221,14 @@ fn main() {
         eprintln!("{e}");
         std::process::exit(2)
     });
-    let loaded = if text_plates {
-        TextPlateDetector::from_file(&models.join(preflight::detect::TEXT_MODEL_FILE)).map(Plates::Text)
-    } else {
-        PlateDetector::from_file(&models.join(preflight::detect::PLATE_MODEL_FILE)).map(Plates::Clp)
+    let loaded = match plates_kind.as_str() {
+        "clp" => PlateDetector::from_file(&models.join(preflight::detect::PLATE_MODEL_FILE)).map(Plates::Clp),
+        "text" => TextPlateDetector::from_file(&models.join(preflight::detect::TEXT_MODEL_FILE)).map(Plates::Text),
+        "read" => TextPlateDetector::from_file(&models.join(preflight::detect::TEXT_MODEL_FILE)).and_then(|d| {
+            let reader = TextReader::from_file(&models.join(preflight::detect::READER_MODEL_FILE))?;
+            Ok(Plates::Text(d.with_reader(reader)))
+        }),
+        other => panic!("--plates clp|text|read, not {other}"),
     };
     let mut plates = loaded.unwrap_or_else(|e| {
         eprintln!("{e}");
@@ -245,6 +260,11 @@ fn main() {
         }
     }
     println!("faces: {:?}\nplates: {:?}\neffort: {effort:?}", faces.config, plates.config());
+    if let Some(file) = lines_of {
+        let Plates::Text(d) = &mut plates else { panic!("--lines needs --plates text or read") };
+        print_lines(&file, d);
+        return;
+    }
     if let Some(dir) = plate_bench {
         run_plate_bench(&dir, &half, &mut plates);
         return;
@@ -368,6 +388,27 @@ fn run_bench(corpus: &Path, faces: &mut YuNet, plates: &mut Plates, effort: Effo
 const BANDS: [(f32, f32, &str); 4] =
     [(0.0, 40.0, "<40"), (40.0, 80.0, "40-80"), (80.0, 160.0, "80-160"), (160.0, f32::MAX, "160+")];
 
+/// `--lines IMAGE`: every text line of the candidate's passes with its verifier score and, with
+/// the reader, what it reads and whether [`not_a_plate`] vetoes it.
+fn print_lines(file: &Path, d: &mut TextPlateDetector) {
+    let bytes = std::fs::read(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    let img = decode_rgb(&bytes, 120_000_000).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    for pass in d.passes(img.width, img.height, Effort::Normal) {
+        println!("pass {}×{} of {:?}", pass.out_w, pass.out_h, pass.region);
+        for l in d.text_lines(&img, &pass).expect("text detector") {
+            let p = d.plate_probability(&img, &l).expect("verifier");
+            let read = match d.reader.as_mut() {
+                Some(r) => {
+                    let r = r.read(&img, l.x, l.y, l.w, l.h).expect("reader");
+                    format!("{:?} {:.2} {}", r.text, r.confidence, not_a_plate(&r).unwrap_or("plate?"))
+                }
+                None => String::new(),
+            };
+            println!("  {:5.0} {:5.0} {:4.0}×{:<4.0} text {:.2} plate {:.2} {read}", l.x, l.y, l.w, l.h, l.score, p);
+        }
+    }
+}
+
 fn run_plate_bench(dir: &Path, half: &str, plates: &mut Plates) {
     let text = std::fs::read_to_string(dir.join("labels.csv"))
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.join("labels.csv").display()));
@@ -418,8 +459,11 @@ fn run_plate_bench(dir: &Path, half: &str, plates: &mut Plates) {
         let bands: Vec<String> = BANDS
             .iter()
             .map(|&(lo, hi, _)| {
-                let (hits, all) =
-                    found.iter().filter(mine).filter(|f| f.1 >= lo && f.1 < hi).fold((0, 0), |(h, a), f| (h + f.2 as usize, a + 1));
+                let (hits, all) = found
+                    .iter()
+                    .filter(mine)
+                    .filter(|f| f.1 >= lo && f.1 < hi)
+                    .fold((0, 0), |(h, a), f| (h + f.2 as usize, a + 1));
                 format!("{hits}/{all}")
             })
             .collect();

@@ -23,6 +23,7 @@
 //! new shape pays for optimising the graph.
 
 pub mod nms;
+pub mod ocr;
 pub mod plates;
 pub mod prepare;
 pub mod rgb;
@@ -35,8 +36,8 @@ use std::sync::Arc;
 use tract_onnx::prelude::*;
 
 pub use plates::PlateDetector;
-pub use textplates::TextPlateDetector;
 pub use rgb::{Rgb, decode_rgb};
+pub use textplates::TextPlateDetector;
 pub use yunet::YuNet;
 
 /// Where `scripts/models.mjs` puts the models, relative to the repository root.
@@ -47,6 +48,8 @@ pub const FACE_MODEL_FILE: &str = "yunet.onnx";
 pub const PLATE_MODEL_FILE: &str = "clp_det.onnx";
 /// The text detector's file name in [`MODELS_DIR`] ([`textplates::TextPlateDetector`]).
 pub const TEXT_MODEL_FILE: &str = "textdet.onnx";
+/// The text reader's file name in [`MODELS_DIR`] ([`ocr::TextReader`]).
+pub const READER_MODEL_FILE: &str = "textrec.onnx";
 
 /// One detected object: a box in the input raster's pixels (top-left corner, size) and the
 /// model's confidence (0–1).
@@ -142,10 +145,16 @@ impl Engine {
     /// intermediate ones (`value_info`; YuNet's fix them all for a 640 × 640 input) — so each
     /// plan infers them from its own input shape.
     pub fn from_onnx(bytes: &[u8]) -> Result<Engine, DetectError> {
-        let mut model = tract_onnx::onnx()
-            .with_ignore_value_info(true)
-            .model_for_read(&mut std::io::Cursor::new(bytes))
-            .map_err(model_err)?;
+        Ok(Engine::from_onnx_with_metadata(bytes)?.0)
+    }
+
+    /// As [`Engine::from_onnx`], plus the model's metadata (`metadata_props`: key, value) — where
+    /// PaddleOCR's recogniser keeps its character list.
+    pub fn from_onnx_with_metadata(bytes: &[u8]) -> Result<(Engine, Vec<(String, String)>), DetectError> {
+        let onnx = tract_onnx::onnx().with_ignore_value_info(true);
+        let proto = onnx.proto_model_for_read(&mut std::io::Cursor::new(bytes)).map_err(model_err)?;
+        let metadata = proto.metadata_props.iter().map(|p| (p.key.clone(), p.value.clone())).collect();
+        let mut model = onnx.model_for_proto_model(&proto).map_err(model_err)?;
         let outlets = model.output_outlets().map_err(model_err)?.to_vec();
         let output_names = outlets
             .iter()
@@ -155,7 +164,7 @@ impl Engine {
         for i in 0..outlets.len() {
             model.set_output_fact(i, InferenceFact::default()).map_err(model_err)?;
         }
-        Ok(Engine { model, output_names, plans: Vec::new(), max_plans: 6 })
+        Ok((Engine { model, output_names, plans: Vec::new(), max_plans: 6 }, metadata))
     }
 
     /// Drops every cached plan (the next call per shape builds it again).

@@ -1,0 +1,81 @@
+"""The text reader and the plate vetoes: the reference for src/detect/ocr.rs and
+`textplates::not_a_plate`.
+
+PaddleOCR's PP-OCRv4 recogniser (models/textrec.onnx, from PyPI rapidocr-onnxruntime==1.4.4,
+Apache-2.0) reads a text line; a line the verifier took for a plate is dropped when what it reads
+is not a plate. The rules were chosen on the tune half of ../shared/plates (see README.md).
+
+    python reader.py MODEL IMAGE X Y W H      # what the box reads, and the veto
+"""
+
+import re
+import sys
+
+import numpy as np
+
+HEIGHT = 48
+WIDTHS = (320, 640)
+
+
+class TextReader:
+    def __init__(self, path):
+        import onnxruntime as ort
+
+        so = ort.SessionOptions()
+        so.intra_op_num_threads = 1
+        self.sess = ort.InferenceSession(path, so, providers=["CPUExecutionProvider"])
+        chars = self.sess.get_modelmeta().custom_metadata_map["character"].splitlines()
+        self.chars = [""] + chars + [" "]  # 0: CTC blank; last: space
+
+    def read(self, img, box):
+        """(text, confidence) for a box (x, y, w, h) of a PIL RGB image."""
+        from PIL import Image
+
+        x, y, w, h = box[:4]
+        x0, y0 = min(max(0, round(x)), img.width - 1), min(max(0, round(y)), img.height - 1)
+        x1, y1 = min(max(x0 + 1, round(x + w)), img.width), min(max(y0 + 1, round(y + h)), img.height)
+        out_w = int(min(max(np.ceil(HEIGHT * (x1 - x0) / (y1 - y0)), 8), WIDTHS[-1]))
+        pad_w = next((p for p in WIDTHS if p >= out_w), WIDTHS[-1])
+        big = (x1 - x0) >= out_w and (y1 - y0) >= HEIGHT
+        a = np.asarray(img.resize((out_w, HEIGHT), Image.BOX if big else Image.BILINEAR, box=(x0, y0, x1, y1)), np.float32)
+        t = np.zeros((1, 3, HEIGHT, pad_w), np.float32)
+        t[0, :, :, :out_w] = (a[:, :, ::-1] / 127.5 - 1.0).transpose(2, 0, 1)  # BGR, −1…1
+        p = self.sess.run(None, {self.sess.get_inputs()[0].name: t})[0][0]
+        return ctc_decode(p, self.chars)
+
+
+def ctc_decode(p, chars):
+    text, conf, prev = [], [], 0
+    for best, prob in zip(p.argmax(1), p.max(1)):
+        if best != 0 and best != prev:
+            text.append(chars[best])
+            conf.append(prob)
+        prev = best
+    return "".join(text), float(np.mean(conf)) if conf else 0.0
+
+
+def not_a_plate(text, conf):
+    """Why a line is not a plate, or None (see textplates::not_a_plate)."""
+    latin = [c for c in text if c.isascii() and c.isalnum()]
+    digits = "".join(c for c in latin if c.isdigit())
+    letters = len(latin) - len(digits)
+    lower = sum(c.islower() for c in latin)
+    if conf < 0.3:
+        return "unreadable"
+    if len(latin) < 3:
+        return "too short"
+    if letters == 0 and len(digits) >= 7 and re.match(r"(19|20)", digits):
+        return "date imprint"
+    if lower >= 2:
+        return "lower case"
+    if not digits and letters >= 3 and conf >= 0.8:
+        return "word"
+    return None
+
+
+if __name__ == "__main__":
+    from PIL import Image
+
+    r = TextReader(sys.argv[1])
+    text, conf = r.read(Image.open(sys.argv[2]).convert("RGB"), [float(v) for v in sys.argv[3:7]])
+    print(repr(text), round(conf, 3), not_a_plate(text, conf) or "plate?")
