@@ -438,6 +438,7 @@ fn run_plate_bench(dir: &Path, half: &str, plates: &mut Plates) {
             if !hit && iou(d, &label) >= 0.3 {
                 hit = true;
             } else {
+                println!("  fp   {} at {:.0},{:.0} {:.0}×{:.0} (score {:.2})", r[cf], d.x, d.y, d.w, d.h, d.score);
                 fps.push(r[cr].clone());
             }
         }

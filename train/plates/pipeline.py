@@ -2,7 +2,8 @@
 size band, on the benchmark's tune or report half and on a synthetic test set.
 
     python pipeline.py --text-model DET.onnx --verifier verifier.onnx --bench ../../../shared/plates \\
-        --half tune --thresholds 0.3 0.5 0.7 0.9  [--synth DIR] [--side 960] [--list]
+        --half tune --thresholds 0.3 0.5 0.7 0.9  [--synth DIR] [--side 960] [--list] \\
+        [--reader ../../models/textrec.onnx]
 
 Matching and bands as in evaluate.py (IoU ≥ 0.3, one detection per label). Thresholds are
 chosen on the tune half; the report half and the synthetic test set are only measured.
@@ -18,16 +19,19 @@ from PIL import Image
 
 from metrics import match, nms, report
 from proposals import TextDetector
+from reader import TextReader, vetoes
 from verifier import CROP_H, CROP_W, crop
 
 ABSORB = os.environ.get("ABSORB", "1") == "1"
 
 
 class Pipeline:
-    def __init__(self, text_model, verifier):
+    def __init__(self, text_model, verifier, reader=None, read_threshold=0.3):
         import onnxruntime as ort
 
         self.det = TextDetector(text_model)
+        self.reader = TextReader(reader) if reader else None
+        self.read_threshold = read_threshold
         so = ort.SessionOptions()
         so.intra_op_num_threads = 1
         self.ver = ort.InferenceSession(verifier, so, providers=["CPUExecutionProvider"])
@@ -41,7 +45,16 @@ class Pipeline:
         x = (x.transpose(0, 3, 1, 2) / 255.0 - 0.5) / 0.5
         logit = self.ver.run(None, {"crop": x})[0][:, 0]
         p = 1 / (1 + np.exp(-logit))
-        return [(b[0], b[1], b[2], b[3], float(s)) for b, s in zip(boxes, p)]
+        p = [float(v) for v in p]
+        if self.reader:
+            # A line read as something other than a plate scores 0 (it may still join a plate's
+            # box as its state or city line), as textplates::run_pass does.
+            cand = [i for i, s in enumerate(p) if s >= self.read_threshold]
+            for i, v in vetoes(boxes, lambda i: self.reader.read(img, boxes[i]), cand).items():
+                if v:
+                    p[i] = 0.0
+        out = [(b[0], b[1], b[2], b[3], s) for b, s in zip(boxes, p)]
+        return out
 
 
 def absorb(scored, thr):
@@ -114,6 +127,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--text-model", required=True)
     ap.add_argument("--verifier", required=True)
+    ap.add_argument("--reader", default=None, help="models/textrec.onnx: veto lines by what they read")
     ap.add_argument("--bench", default=None)
     ap.add_argument("--synth", default=None)
     ap.add_argument("--half", choices=["tune", "report", "all"], default="tune")
@@ -122,7 +136,7 @@ def main():
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--json", default=None)
     a = ap.parse_args()
-    pipe = Pipeline(a.text_model, a.verifier)
+    pipe = Pipeline(a.text_model, a.verifier, a.reader, min(a.thresholds))
     result = {}
     if a.bench:
         rows = bench_rows(pipe, a.bench, a.half, a.side)

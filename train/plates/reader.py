@@ -73,6 +73,50 @@ def not_a_plate(text, conf):
     return None
 
 
+def stacked(a, b):
+    """Whether box b (x, y, w, h) sits right below box a as a plate's second line: they overlap
+    by half the narrower's width, b starts within half the taller's height of a's bottom (or
+    overlaps it by less than half the lower's height), and neither is more than twice as tall."""
+    ox = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
+    gap = b[1] - (a[1] + a[3])
+    return (ox >= 0.5 * min(a[2], b[2]) and -0.5 * min(a[3], b[3]) <= gap <= 0.5 * max(a[3], b[3])
+            and max(a[3], b[3]) <= 2 * min(a[3], b[3]))
+
+
+def vetoes(boxes, read, candidates):
+    """The veto (or None) of each candidate line (indices into boxes; read(i) → (text, conf)),
+    a two-line plate's lines read together: when two stacked lines are each too short or a word
+    on their own but joined (upper line first) read as a plate ("GEW" over "73"), neither is
+    vetoed (as textplates::vetoes)."""
+    cache = {}
+
+    def reading(i):
+        if i not in cache:
+            cache[i] = read(i)
+        return cache[i]
+
+    out = {}
+    for i in candidates:
+        v = not_a_plate(*reading(i))
+        if v in ("too short", "word"):
+            for j in range(len(boxes)):
+                if j == i:
+                    continue
+                if stacked(boxes[i], boxes[j]):
+                    up, down = reading(i), reading(j)
+                elif stacked(boxes[j], boxes[i]):
+                    up, down = reading(j), reading(i)
+                else:
+                    continue
+                if not_a_plate(*reading(j)) not in ("too short", "word"):
+                    continue  # the other line is a plate by itself (and absorbs this one) or junk
+                if not_a_plate(up[0] + down[0], min(up[1], down[1])) is None:
+                    v = None
+                    break
+        out[i] = v
+    return out
+
+
 if __name__ == "__main__":
     from PIL import Image
 
