@@ -191,10 +191,12 @@ pub fn vetoes(
 ) -> Result<Vec<(usize, Option<&'static str>)>, DetectError> {
     let mut cache: Vec<Option<Reading>> = vec![None; lines.len()];
     let mut reading = |i: usize, cache: &mut Vec<Option<Reading>>| -> Result<Reading, DetectError> {
-        if cache[i].is_none() {
-            cache[i] = Some(read(i)?);
+        if let Some(r) = &cache[i] {
+            return Ok(r.clone());
         }
-        Ok(cache[i].clone().unwrap_or(Reading { text: String::new(), confidence: 0.0 }))
+        let r = read(i)?;
+        cache[i] = Some(r.clone());
+        Ok(r)
     };
     let mut out = Vec::with_capacity(candidates.len());
     for &i in candidates {
@@ -239,10 +241,10 @@ pub fn vetoes(
 ///   a city line standing alone). Vanity plates without digits are lost to this rule.
 pub fn not_a_plate(r: &Reading) -> Option<&'static str> {
     let latin: Vec<char> = r.text.chars().filter(char::is_ascii_alphanumeric).collect();
-    let digits = latin.iter().filter(|c| c.is_ascii_digit()).count();
+    let digit_str: String = latin.iter().filter(|c| c.is_ascii_digit()).collect();
+    let digits = digit_str.len();
     let letters = latin.len() - digits;
     let lower = latin.iter().filter(|c| c.is_ascii_lowercase()).count();
-    let digit_str: String = latin.iter().filter(|c| c.is_ascii_digit()).collect();
     if r.confidence < 0.3 {
         Some("unreadable")
     } else if latin.len() < 3 {
