@@ -348,8 +348,13 @@ function flush() {
   frame = 0;
   const t0 = performance.now();
   if (toCreate.length) {
+    // At most 20 cards a frame, fewer when they take more than ~6 ms (a slow machine).
     const frag = document.createDocumentFragment();
-    for (const e of toCreate.splice(0, 20)) frag.append(e.card ?? createCard(e));
+    let n = 0;
+    do {
+      const e = /** @type {Entry} */ (toCreate.shift());
+      frag.append(e.card ?? createCard(e));
+    } while (toCreate.length && ++n < 20 && performance.now() - t0 < 6);
     els.cards.append(frag);
     if (toCreate.length) schedule();
   }
@@ -501,9 +506,19 @@ function matchesCheck(card) {
 }
 
 /** The most common non-pass checks of the batch, worst first: the "top reasons". */
+/** Each report's checks that did not pass, computed once per report (reasons() runs every frame). */
+/** @type {WeakMap<Report, string[]>} */ const notPassed = new WeakMap();
 function reasons() {
   /** @type {Map<string, number>} */ const n = new Map();
-  for (const e of entries) for (const c of new Set(e.report?.findings.filter((f) => f.verdict === 'fail' || f.verdict === 'error' || f.verdict === 'warn').map((f) => f.check))) n.set(c, (n.get(c) ?? 0) + 1);
+  for (const { report } of entries) {
+    if (!report) continue;
+    let checks = notPassed.get(report);
+    if (!checks) {
+      checks = [...new Set(report.findings.filter((f) => f.verdict !== 'pass').map((f) => f.check))];
+      notPassed.set(report, checks);
+    }
+    for (const c of checks) n.set(c, (n.get(c) ?? 0) + 1);
+  }
   return [...n].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 }
 
