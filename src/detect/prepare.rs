@@ -153,25 +153,30 @@ pub fn resize(img: &Rgb, r: Region, out_w: u32, out_h: u32) -> Vec<u8> {
         // pixels weighted by the share they cover (as PIL's BOX filter; whole-pixel footprints
         // shifted small text by up to a pixel and aliased at ratios near 1). Rows: each source
         // row is weighted into the output row(s) whose footprint covers it.
-        let cols = footprints(r.x, r.w, ow, fx);
+        let cols = Taps::new(r.x, r.w, ow, fx);
         let rows = footprints(r.y, r.h, oh, fy);
+        // Each source row is filtered horizontally once; consecutive output rows share at most
+        // their boundary source row, which is kept from the previous output row.
+        let (mut line, mut shared) = (vec![0f32; ow * 3], (usize::MAX, vec![0f32; ow * 3]));
         let mut acc = vec![0f32; ow * 3];
         for (oy, (y0, wys)) in rows.iter().enumerate() {
             acc.iter_mut().for_each(|a| *a = 0.0);
             for (k, &wy) in wys.iter().enumerate() {
                 let y = y0 + k;
-                let row = &img.data[y * sw * 3..(y + 1) * sw * 3];
-                for (ox, (x0, wxs)) in cols.iter().enumerate() {
-                    let (mut sr, mut sg, mut sb) = (0f32, 0f32, 0f32);
-                    for (j, &wx) in wxs.iter().enumerate() {
-                        let px = &row[(x0 + j) * 3..(x0 + j) * 3 + 3];
-                        sr += wx * px[0] as f32;
-                        sg += wx * px[1] as f32;
-                        sb += wx * px[2] as f32;
+                let h = if shared.0 == y {
+                    &shared.1
+                } else {
+                    cols.filter(&img.data[y * sw * 3..(y + 1) * sw * 3], &mut line);
+                    if k + 1 == wys.len() {
+                        std::mem::swap(&mut line, &mut shared.1);
+                        shared.0 = y;
+                        &shared.1
+                    } else {
+                        &line
                     }
-                    acc[ox * 3] += wy * sr;
-                    acc[ox * 3 + 1] += wy * sg;
-                    acc[ox * 3 + 2] += wy * sb;
+                };
+                for (a, &v) in acc.iter_mut().zip(h) {
+                    *a += wy * v;
                 }
             }
             for (o, a) in out[oy * ow * 3..(oy + 1) * ow * 3].iter_mut().zip(&acc) {
@@ -201,6 +206,88 @@ pub fn resize(img: &Rgb, r: Region, out_w: u32, out_h: u32) -> Vec<u8> {
         }
     }
     out
+}
+
+/// The horizontal footprints of a shrink as one flat table: every output column reads the same
+/// number of source pixels (`n`, the widest footprint), the narrower ones padded with zero
+/// weights, so the inner loop has no per-column allocation or length.
+struct Taps {
+    first: Vec<usize>,
+    n: usize,
+    /// Weights in units of 2⁻¹⁴, each column's summing to exactly 2¹⁴.
+    weights: Vec<u32>,
+}
+
+/// One in [`Taps`] weights.
+const ONE: u32 = 1 << 14;
+
+impl Taps {
+    fn new(start: u32, len: u32, out: usize, f: f32) -> Taps {
+        let feet = footprints(start, len, out, f);
+        let n = feet.iter().map(|(_, w)| w.len()).max().unwrap_or(1);
+        let end = (start + len) as usize;
+        let (mut first, mut weights) = (Vec::with_capacity(out), Vec::with_capacity(out * n));
+        for (x0, w) in feet {
+            // Pad in front when the footprint ends near the region's end, behind otherwise:
+            // the padded reads stay inside the region and weigh nothing.
+            let lead = (x0 + n).saturating_sub(end);
+            first.push(x0 - lead);
+            weights.extend(std::iter::repeat_n(0, lead));
+            let tail = n - lead - w.len();
+            // Round each weight, then give the rounding remainder to the largest so a flat
+            // image stays exactly flat.
+            let mut q: Vec<u32> = w.iter().map(|v| (v * ONE as f32).round() as u32).collect();
+            let big = (0..q.len()).max_by_key(|&i| q[i]).unwrap_or(0);
+            q[big] = (q[big] as i64 + ONE as i64 - q.iter().sum::<u32>() as i64) as u32;
+            weights.extend(q);
+            weights.extend(std::iter::repeat_n(0, tail));
+        }
+        Taps { first, n, weights }
+    }
+
+    /// Filters one RGB source row into `out` (three values per output column, 0…255).
+    fn filter(&self, row: &[u8], out: &mut [f32]) {
+        // The common tap counts get a loop the compiler unrolls.
+        match self.n {
+            2 => self.filter_n::<2>(row, out),
+            3 => self.filter_n::<3>(row, out),
+            4 => self.filter_n::<4>(row, out),
+            5 => self.filter_n::<5>(row, out),
+            _ => self.filter_any(row, out),
+        }
+    }
+
+    fn filter_n<const N: usize>(&self, row: &[u8], out: &mut [f32]) {
+        for ((&x0, w), o) in self.first.iter().zip(self.weights.chunks_exact(N)).zip(out.chunks_exact_mut(3)) {
+            let (px, w) = (&row[x0 * 3..(x0 + N) * 3], &w[..N]);
+            let (mut sr, mut sg, mut sb) = (0u32, 0u32, 0u32);
+            for j in 0..N {
+                sr += w[j] * px[3 * j] as u32;
+                sg += w[j] * px[3 * j + 1] as u32;
+                sb += w[j] * px[3 * j + 2] as u32;
+            }
+            store(o, sr, sg, sb);
+        }
+    }
+
+    fn filter_any(&self, row: &[u8], out: &mut [f32]) {
+        let n = self.n;
+        for ((&x0, w), o) in self.first.iter().zip(self.weights.chunks_exact(n)).zip(out.chunks_exact_mut(3)) {
+            let px = &row[x0 * 3..(x0 + n) * 3];
+            let (mut sr, mut sg, mut sb) = (0u32, 0u32, 0u32);
+            for (p, &wx) in px.chunks_exact(3).zip(w) {
+                sr += wx * p[0] as u32;
+                sg += wx * p[1] as u32;
+                sb += wx * p[2] as u32;
+            }
+            store(o, sr, sg, sb);
+        }
+    }
+}
+
+fn store(o: &mut [f32], r: u32, g: u32, b: u32) {
+    let unit = 1.0 / ONE as f32;
+    o.copy_from_slice(&[r as f32 * unit, g as f32 * unit, b as f32 * unit]);
 }
 
 /// For `out` pixels spanning `len` source pixels from `start` (`f = len / out` ≥ 1): each output
