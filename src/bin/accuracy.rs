@@ -23,8 +23,11 @@
 //! and precision at IoU ≥ 0.3 per region and per plate-width band, for the tune half (every
 //! other photo of each region, from the first; thresholds were chosen on it), the report half
 //! (the rest; never used for choices) or all — the same split and matching as
-//! train/plates/pipeline.py. An unmatched detection counts as a false positive even when it is a
-//! second car's plate (the benchmark labels one plate per photo).
+//! train/plates/pipeline.py. The benchmark labels one plate per photo; the readable plates of
+//! second cars that any detector has hit are listed, drawn by eye, in
+//! train/plates/second-plates.csv. A detection on one is printed as `2nd` and counted neither
+//! way: "precision" counts it as a false positive (strict, as the benchmark is labelled), "fair"
+//! does not.
 //!
 //! `--lines IMAGE` (with `--plates text|read`) prints every text line the candidate finds in one
 //! image: box, text score, plate score and, with the reader, what it reads.
@@ -409,6 +412,21 @@ fn print_lines(file: &Path, d: &mut TextPlateDetector) {
     }
 }
 
+/// The second cars' plates of train/plates/second-plates.csv: (file, box).
+fn second_plates() -> Vec<(String, Detection)> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("train/plates/second-plates.csv");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let rows = preflight::csv::parse(&text);
+    rows[1..]
+        .iter()
+        .filter(|r| r.len() >= 5)
+        .map(|r| {
+            let num = |i: usize| r[i].parse::<f32>().expect("number");
+            (r[0].clone(), Detection { x: num(1), y: num(2), w: num(3), h: num(4), score: 1.0 })
+        })
+        .collect()
+}
+
 fn run_plate_bench(dir: &Path, half: &str, plates: &mut Plates) {
     let text = std::fs::read_to_string(dir.join("labels.csv"))
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.join("labels.csv").display()));
@@ -420,6 +438,8 @@ fn run_plate_bench(dir: &Path, half: &str, plates: &mut Plates) {
     let mut fps: Vec<String> = Vec::new();
     let mut seen = std::collections::HashMap::<String, usize>::new();
     let mut times = Vec::new();
+    let second = second_plates();
+    let mut seconds: Vec<String> = Vec::new();
     for r in rows[1..].iter().filter(|r| r.len() > ch) {
         let k = *seen.entry(r[cr].clone()).and_modify(|k| *k += 1).or_insert(0);
         if half != "all" && ((k % 2 == 0) != (half == "tune")) {
@@ -437,6 +457,9 @@ fn run_plate_bench(dir: &Path, half: &str, plates: &mut Plates) {
         for d in &dets {
             if !hit && iou(d, &label) >= 0.3 {
                 hit = true;
+            } else if second.iter().any(|(f, p)| *f == r[cf] && iou(d, p) >= 0.3) {
+                println!("  2nd  {} at {:.0},{:.0} {:.0}×{:.0} (score {:.2})", r[cf], d.x, d.y, d.w, d.h, d.score);
+                seconds.push(r[cr].clone());
             } else {
                 println!("  fp   {} at {:.0},{:.0} {:.0}×{:.0} (score {:.2})", r[cf], d.x, d.y, d.w, d.h, d.score);
                 fps.push(r[cr].clone());
@@ -457,6 +480,7 @@ fn run_plate_bench(dir: &Path, half: &str, plates: &mut Plates) {
         let n = found.iter().filter(mine).count();
         let tp = found.iter().filter(mine).filter(|f| f.2).count();
         let fp = fps.iter().filter(|f| g == "all" || *f == g).count();
+        let fp2 = fp + seconds.iter().filter(|f| g == "all" || *f == g).count();
         let bands: Vec<String> = BANDS
             .iter()
             .map(|&(lo, hi, _)| {
@@ -469,8 +493,9 @@ fn run_plate_bench(dir: &Path, half: &str, plates: &mut Plates) {
             })
             .collect();
         println!(
-            "  {g:<4} recall {tp:>3}/{n:<3} = {:.3}  precision {:.3} ({fp} fp)  by width {}: {}",
+            "  {g:<4} recall {tp:>3}/{n:<3} = {:.3}  precision {:.3} ({fp2} fp), fair {:.3} ({fp})  by width {}: {}",
             tp as f64 / n.max(1) as f64,
+            tp as f64 / (tp + fp2).max(1) as f64,
             tp as f64 / (tp + fp).max(1) as f64,
             BANDS.map(|b| b.2).join(" "),
             bands.join(" ")
