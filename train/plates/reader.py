@@ -70,6 +70,8 @@ def not_a_plate(text, conf):
         return "lower case"
     if not digits and letters >= 3 and conf >= 0.8:
         return "word"
+    if len(digits) >= 10:
+        return "phone number"
     return None
 
 
