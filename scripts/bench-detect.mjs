@@ -3,13 +3,13 @@
 //             `cargo run --release --example make-big-jpeg` (cached in bench-results/, git-ignored);
 //   wasm    — the detection build's Engine.check() with a brief of only `faces` + `plates` rules,
 //             in a Web Worker in headless Chromium: model fetch + parse once, then the first call on
-//             the fresh worker (builds tract's plans for the new input shapes) and ≥ 3 warm calls.
+//             the fresh worker and ≥ 3 warm calls.
 //             The time is the whole check: header, reduced JPEG decode (DCT-scaled) and both
 //             detectors;
 //   native  — the release CLI with detection (`preflight check --brief … FILE`), best of 3,
 //             process start and model loading included;
-//   split   — the same photo at 1500 × 1000 (the detectors run the same passes on it, with the
-//             same plans) gives the detection time alone; the difference is the 24 MP decode
+//   split   — the same photo at 1500 × 1000 (the detectors run the same passes on it) gives
+//             the detection time alone; the difference is the 24 MP decode
 //             (DCT-scaled to 3000 × 2000: at least twice the largest pass, the faces' 1024);
 //   bundle  — the detection build's wasm and the two models, raw and gzip.
 // Prints a table, writes bench-results/detect.json.
@@ -114,7 +114,7 @@ try {
       last = await call({ type: 'check', blob });
       times.push(last.ms);
     }
-    // The same work without the 24 MP decode (plans already built: same shapes).
+    // The same work without the 24 MP decode (the same passes).
     const smallTimes = [];
     for (let r = 0; r < runs; r++) smallTimes.push((await call({ type: 'check', blob: smallBlob })).ms);
     w.terminate();

@@ -39,7 +39,7 @@ export function build({ quiet = false } = {}) {
   // loaded only for briefs with pixel rules.
   engine({ features: false, targetDir: path.join(root, 'target/lite'), outDir: pkg, quiet });
   engine({ features: true, targetDir: path.join(root, 'target'), outDir: path.join(pkg, 'full'), quiet });
-  // The third, with tract and the detectors, loaded only for briefs with faces / plates rules
+  // The third, with the detectors (src/nn + src/detect), loaded only for briefs with faces / plates rules
   // (its own target dir: switching features in one would rebuild the others every time).
   engine({ features: 'detect', targetDir: path.join(root, 'target/detect'), outDir: path.join(pkg, 'detect'), quiet });
   // The models it fetches, from the page's own origin (never from anywhere else).

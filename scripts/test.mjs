@@ -21,7 +21,8 @@ try {
   await stage('setup', () => setup({ browser: true, models: true }));
   await stage('native tests (cargo test)', () => run('cargo', ['test', '--quiet']));
   await stage('detection tests (cargo test --features detect, real models on the corpus)', () => {
-    run('cargo', ['test', '--quiet', '--features', 'detect', '--test', 'detect', '--test', 'clean_detect']);
+    // nn: preflight's ONNX interpreter against tract (the oracle, a dev-dependency) per network.
+    run('cargo', ['test', '--quiet', '--features', 'detect', '--test', 'detect', '--test', 'clean_detect', '--test', 'nn']);
     run('cargo', ['test', '--quiet', '--features', 'detect', '--lib', 'detect::']);
   });
   await stage('wasm tests (wasm-bindgen-test, headless Chromium)', () =>

@@ -31,6 +31,7 @@ pub mod detect;
 pub mod detectors;
 pub mod manifest;
 pub mod metadata;
+pub mod nn;
 pub mod pixels;
 pub mod probe;
 pub mod report;

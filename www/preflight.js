@@ -136,7 +136,7 @@ export function createPreflight({ brief = DEFAULT_BRIEF, workers, models, wasmUr
   /** @type {Promise<WebAssembly.Module>|null} */ let fullPromise = null;
   /** @type {WebAssembly.Module} */ let module;      // what new workers get
   const fullModule = () => (fullPromise ??= compile(fullWasmUrl ?? new URL('./pkg/full/preflight_bg.wasm', import.meta.url)));
-  // A third build, with face and plate detection (tract + models, several MB), only for briefs
+  // A third build, with face and plate detection (our ONNX interpreter; models fetched apart), only for briefs
   // with `faces` / `plates` rules. It has its own JS glue; its workers fetch the models once.
   /** @type {Promise<WebAssembly.Module>|null} */ let detectPromise = null;
   /** @type {WebAssembly.Module|null} */ let detectMod = null;

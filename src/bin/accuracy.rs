@@ -16,7 +16,7 @@
 //! (`faces_range=a-b` in its notes) count any prediction inside [a, b] as right.
 //!
 //! `--bench` instead times detection on synthetic photos (a corpus photo enlarged to 12 and
-//! 24 MP): the first call (builds the plans for new shapes) and the median of three warm calls.
+//! 24 MP): the first call on each size and the median of three warm calls.
 //!
 //! `--plate-bench DIR` instead runs the plate detector on a plate benchmark (../shared/plates:
 //! `labels.csv` with `file, region, x, y, w, h`, one labelled plate per photo) and prints recall
@@ -58,19 +58,6 @@ impl Plates {
         match self {
             Plates::Clp(d) => &mut d.config,
             Plates::Text(d) => &mut d.config,
-        }
-    }
-
-    fn clear_plans(&mut self) {
-        match self {
-            Plates::Clp(d) => d.engine.clear_plans(),
-            Plates::Text(d) => {
-                d.text.clear_plans();
-                d.verifier.clear_plans();
-                if let Some(r) = d.reader.as_mut() {
-                    r.engine.clear_plans();
-                }
-            }
         }
     }
 }
@@ -284,8 +271,7 @@ fn main() {
     for row in &rows {
         let bytes = std::fs::read(corpus.join(&row.file)).expect("corpus file");
         let img = decode_rgb(&bytes, 120_000_000).unwrap_or_else(|e| panic!("{}: {e}", row.file));
-        // Twice on the first image of each shape would hide plan building; the per-image time
-        // includes it for new shapes (the corpus has many sizes), so it is an upper bound.
+        // One call per image: the time includes cold caches for new sizes (the corpus has many).
         let t = Instant::now();
         let f = faces.detect(&img, effort).expect("faces");
         let p = plates.detect(&img, effort).expect("plates");
@@ -322,10 +308,7 @@ fn main() {
     println!("{}", fr.line("faces (ranged)"));
     println!("{}", ps.line("plates (strict)"));
     println!("{}", pr.line("plates (ranged)"));
-    println!(
-        "\nmean detection time (faces + plates, decode excluded, incl. first-call plan builds): {:.0} ms over {n} images",
-        t_total / n as f64
-    );
+    println!("\nmean detection time (faces + plates, decode excluded): {:.0} ms over {n} images", t_total / n as f64);
 }
 
 /// A corpus photo enlarged to `w × h` (bilinear) with a little deterministic noise, so the
@@ -357,9 +340,7 @@ fn run_bench(corpus: &Path, faces: &mut YuNet, plates: &mut Plates, effort: Effo
         ("24 MP portrait 4000×6000", 4000, 6000),
     ] {
         let img = if w == 0 { src.clone() } else { synthetic(&src, w, h) };
-        // Fresh plan caches: the first call builds the plans for this image's shapes.
-        faces.engine.clear_plans();
-        plates.clear_plans();
+        // The first call on a new image size (allocator and caches cold), then warm calls.
         let t = Instant::now();
         let nf = faces.detect(&img, effort).expect("faces").len();
         let f1 = ms(t);

