@@ -220,12 +220,10 @@ fn compile(n: &NodeProto, opset: i64, weight_shape: Option<&[usize]>) -> Result<
             if int(n, "group", 1)? != 1 {
                 return Err(unsupported(n, "group ≠ 1"));
             }
-            if attr(n, "output_padding").is_some() || attr(n, "output_shape").is_some() {
-                if ints(n, "output_padding")?.is_some_and(|v| v.iter().any(|&p| p != 0))
-                    || attr(n, "output_shape").is_some()
-                {
-                    return Err(unsupported(n, "output_padding / output_shape"));
-                }
+            if ints(n, "output_padding")?.is_some_and(|v| v.iter().any(|&p| p != 0))
+                || attr(n, "output_shape").is_some()
+            {
+                return Err(unsupported(n, "output_padding / output_shape"));
             }
             let k = weight_shape.filter(|s| s.len() == 4).map(|s| (s[2], s[3]));
             Op::ConvTranspose { win: window(n, k)? }

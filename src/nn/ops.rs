@@ -532,26 +532,22 @@ pub fn gather(x: &Tensor, indices: &Tensor, ax: i64) -> Result<Tensor, NnError> 
     let mut shape = x.shape[..a].to_vec();
     shape.extend_from_slice(&indices.shape);
     shape.extend_from_slice(&x.shape[a + 1..]);
-    let pick = |o: usize, i: usize| (o * x.shape[a] + i) * inner;
+    let dim = x.shape[a];
+    // Runs of `inner` values, for every outer index, in the order of `idx`.
+    fn pick<T: Copy>(v: &[T], outer: usize, dim: usize, idx: &[usize], inner: usize) -> Vec<T> {
+        let mut out = Vec::with_capacity(outer * idx.len() * inner);
+        for o in 0..outer {
+            for &i in idx {
+                let start = (o * dim + i) * inner;
+                out.extend_from_slice(&v[start..start + inner]);
+            }
+        }
+        out
+    }
+    numel(&shape)?; // bounds the output before `pick` allocates it
     Ok(match &x.data {
-        Data::F32(v) => {
-            let mut out = Vec::with_capacity(numel(&shape)?);
-            for o in 0..outer {
-                for &i in &idx {
-                    out.extend_from_slice(&v[pick(o, i)..pick(o, i) + inner]);
-                }
-            }
-            Tensor::f32(shape, out)
-        }
-        Data::I64(v) => {
-            let mut out = Vec::with_capacity(numel(&shape)?);
-            for o in 0..outer {
-                for &i in &idx {
-                    out.extend_from_slice(&v[pick(o, i)..pick(o, i) + inner]);
-                }
-            }
-            Tensor::i64(shape, out)
-        }
+        Data::F32(v) => Tensor::f32(shape, pick(v, outer, dim, &idx, inner)),
+        Data::I64(v) => Tensor::i64(shape, pick(v, outer, dim, &idx, inner)),
     })
 }
 
