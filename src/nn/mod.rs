@@ -13,6 +13,7 @@
 //! silent wrong answer. `tests/nn.rs` checks every network's outputs against tract's.
 
 pub mod conv;
+mod fold;
 pub mod gemm;
 pub mod ops;
 pub mod proto;
@@ -70,6 +71,12 @@ enum Op {
     },
     Binary(Binary),
     Unary(Unary),
+    /// `op(x) · mul + add` (a unary op with a scalar `Mul` / `Add` folded in).
+    UnaryAffine {
+        op: Unary,
+        mul: f32,
+        add: f32,
+    },
     /// Clip whose bounds come from inputs 1 and 2 (opset 11+).
     ClipInputs,
     Resize,
@@ -371,7 +378,11 @@ impl Model {
             })
             .collect::<Result<_, _>>()?;
         let graph_outputs: Vec<usize> = outputs.iter().map(|o| o.1).collect();
+        let nodes = fold::constants(nodes, &mut consts)?;
+        let nodes = fold::into_conv(nodes, &mut consts, &graph_outputs);
         let nodes = fuse_hard_swish(nodes, &consts, &graph_outputs);
+        let nodes = fold::into_unary(nodes, &consts, &graph_outputs);
+        fold::unused_constants(&nodes, &mut consts, &graph_outputs);
         let mut last_use = vec![0usize; consts.len()];
         for (i, node) in nodes.iter().enumerate() {
             for v in node.inputs.iter().flatten() {
@@ -631,6 +642,7 @@ fn exec(op: &Op, mut args: Vec<Option<Cow<Tensor>>>) -> Result<Vec<Tensor>, NnEr
             one(ops::binary(*b, take(&mut args, 0)?, &rhs)?)
         }
         Op::Unary(u) => one(ops::unary(*u, take(&mut args, 0)?)?),
+        Op::UnaryAffine { op, mul, add } => one(ops::unary_affine(*op, *mul, *add, take(&mut args, 0)?)?),
         Op::ClipInputs => {
             let lo = scalar(args.get(1).and_then(|a| a.as_deref()), f32::MIN)?;
             let hi = scalar(args.get(2).and_then(|a| a.as_deref()), f32::MAX)?;

@@ -160,16 +160,26 @@ fn sigmoid(x: f32) -> f32 {
 
 /// An element-wise function applied in place.
 pub fn unary(op: Unary, x: Tensor) -> Result<Tensor, NnError> {
+    unary_affine(op, 1.0, 0.0, x)
+}
+
+/// `op(x) · mul + add`, element-wise, in place and in one pass (PaddleOCR's networks scale and
+/// shift after most activations; [`super::fold`] merges the two nodes into the activation's).
+pub fn unary_affine(op: Unary, mul: f32, add: f32, x: Tensor) -> Result<Tensor, NnError> {
+    #[inline(always)]
+    fn map(v: &mut [f32], mul: f32, add: f32, f: impl Fn(f32) -> f32) {
+        v.iter_mut().for_each(|x| *x = f(*x) * mul + add);
+    }
     let shape = x.shape.clone();
     let mut v = x.into_f32()?;
     match op {
-        Unary::Relu => v.iter_mut().for_each(|x| *x = x.max(0.0)),
-        Unary::LeakyRelu(a) => v.iter_mut().for_each(|x| *x = if *x < 0.0 { *x * a } else { *x }),
-        Unary::Sigmoid => v.iter_mut().for_each(|x| *x = sigmoid(*x)),
-        Unary::HardSwish => v.iter_mut().for_each(|x| *x *= (*x * (1.0 / 6.0) + 0.5).clamp(0.0, 1.0)),
-        Unary::HardSigmoid(a, b) => v.iter_mut().for_each(|x| *x = (a * *x + b).clamp(0.0, 1.0)),
-        Unary::Clip(lo, hi) => v.iter_mut().for_each(|x| *x = x.max(lo).min(hi)),
-        Unary::Sqrt => v.iter_mut().for_each(|x| *x = x.sqrt()),
+        Unary::Relu => map(&mut v, mul, add, |x| x.max(0.0)),
+        Unary::LeakyRelu(a) => map(&mut v, mul, add, |x| if x < 0.0 { x * a } else { x }),
+        Unary::Sigmoid => map(&mut v, mul, add, sigmoid),
+        Unary::HardSwish => map(&mut v, mul, add, |x| x * (x * (1.0 / 6.0) + 0.5).clamp(0.0, 1.0)),
+        Unary::HardSigmoid(a, b) => map(&mut v, mul, add, |x| (a * x + b).clamp(0.0, 1.0)),
+        Unary::Clip(lo, hi) => map(&mut v, mul, add, |x| x.max(lo).min(hi)),
+        Unary::Sqrt => map(&mut v, mul, add, f32::sqrt),
     }
     Ok(Tensor::f32(shape, v))
 }

@@ -1,0 +1,216 @@
+//! Load-time rewrites that make a graph cheaper to run without changing what it computes
+//! (beyond float rounding):
+//!
+//! - [`constants`]: a node whose inputs are all constants runs once, at load, and its outputs
+//!   become constants. This is what makes compressed weight files free at run time: an `int8`
+//!   weight with `Cast → Mul(scale)` after it, or an `f16` weight with a `Cast`, is turned back
+//!   into an `f32` weight here, once ([`super::pack`] writes such files).
+//! - [`into_conv`]: a per-channel `Mul` / `Add` by a constant, or a `BatchNormalization`, right
+//!   after a convolution is folded into the convolution's weights and bias. PaddleOCR's networks
+//!   put a learnable scale and shift after almost every convolution: two passes over every
+//!   activation tensor that now cost nothing.
+//! - [`into_unary`]: a `Mul` / `Add` by a scalar constant right after an activation becomes part
+//!   of the activation's pass (the same networks scale and shift after most activations).
+//! - [`unused_constants`]: constants nobody reads any more (the `int8` originals) are dropped.
+
+use std::borrow::Cow;
+
+use super::ops::Binary;
+use super::{Data, NnError, Node, Op, Tensor, annotate, exec};
+
+/// Runs every node whose inputs are all constants and stores its outputs as constants.
+pub(super) fn constants(nodes: Vec<Node>, consts: &mut [Option<Tensor>]) -> Result<Vec<Node>, NnError> {
+    let mut out = Vec::with_capacity(nodes.len());
+    for node in nodes {
+        let constant = !node.inputs.is_empty() && node.inputs.iter().flatten().all(|&v| consts[v].is_some());
+        if !constant {
+            out.push(node);
+            continue;
+        }
+        let args = node.inputs.iter().map(|v| v.and_then(|id| consts[id].as_ref()).map(Cow::Borrowed)).collect();
+        let results = exec(&node.op, args).map_err(|e| annotate(e, &node))?;
+        if results.len() < node.outputs.len() {
+            return Err(NnError::Shape(format!("node {:?} made too few outputs", node.name)));
+        }
+        for (&id, t) in node.outputs.iter().zip(results) {
+            consts[id] = Some(t);
+        }
+    }
+    Ok(out)
+}
+
+/// How many nodes (and graph outputs) read each value.
+fn reader_counts(nodes: &[Node], n_values: usize, graph_outputs: &[usize]) -> Vec<usize> {
+    let mut readers = vec![0usize; n_values];
+    for n in nodes {
+        for v in n.inputs.iter().flatten() {
+            readers[*v] += 1;
+        }
+    }
+    for &o in graph_outputs {
+        readers[o] += 1;
+    }
+    readers
+}
+
+/// A constant's values as one per output channel of a convolution with `m` outputs: a scalar,
+/// or a tensor shaped `[m, 1, 1]` / `[1, m, 1, 1]`. Anything else (e.g. `[m]`, which broadcasts
+/// along the width) is `None`.
+fn per_channel(t: &Tensor, m: usize) -> Option<Vec<f32>> {
+    let Data::F32(v) = &t.data else { return None };
+    if v.len() == 1 {
+        return Some(vec![v[0]; m]);
+    }
+    let dims: Vec<usize> = t.shape.iter().copied().skip_while(|&d| d == 1).collect();
+    (t.shape.len() <= 4 && dims == [m, 1, 1] && v.len() == m).then(|| v.clone())
+}
+
+/// Folds `Mul` / `Add` by per-channel constants and `BatchNormalization` that directly follow a
+/// convolution (whose weight and bias are constants) into that convolution, repeatedly.
+pub(super) fn into_conv(nodes: Vec<Node>, consts: &mut Vec<Option<Tensor>>, graph_outputs: &[usize]) -> Vec<Node> {
+    let readers = reader_counts(&nodes, consts.len(), graph_outputs);
+    let mut nodes: Vec<Option<Node>> = nodes.into_iter().map(Some).collect();
+    for i in 0..nodes.len() {
+        let Some(conv) = nodes[i].clone() else { continue };
+        let Op::Conv { .. } = conv.op else { continue };
+        let Some(Some(w_id)) = conv.inputs.get(1).copied() else { continue };
+        let Some(weight) = consts[w_id].clone() else { continue };
+        let Ok(wv) = weight.as_f32() else { continue };
+        let m = weight.shape.first().copied().unwrap_or(0);
+        if m == 0 || wv.len() % m != 0 {
+            continue;
+        }
+        let mut bias: Vec<f32> = match conv.inputs.get(2).copied().flatten() {
+            None => vec![0.0; m],
+            Some(b) => match consts[b].as_ref().and_then(|t| t.as_f32().ok()) {
+                Some(b) if b.len() == m => b.to_vec(),
+                _ => continue,
+            },
+        };
+        let mut wv = wv.to_vec();
+        let per_out = wv.len() / m;
+        let mut outputs = conv.outputs.clone();
+        let mut folded = false;
+        // Follow the chain while the next node is the only reader of the current output.
+        let mut j = i + 1;
+        loop {
+            let cur = outputs[0];
+            if outputs.len() != 1 || readers[cur] != 1 {
+                break;
+            }
+            let Some(k) = (j..nodes.len()).find(|&k| nodes[k].as_ref().is_some_and(|n| n.inputs.contains(&Some(cur))))
+            else {
+                break;
+            };
+            let next = nodes[k].as_ref().unwrap();
+            let other = |idx: usize| next.inputs.get(idx).copied().flatten().and_then(|id| consts[id].as_ref());
+            let scale_shift: Option<(Vec<f32>, Vec<f32>)> = match next.op {
+                Op::Binary(b @ (Binary::Mul | Binary::Add)) if next.inputs.len() == 2 => {
+                    let c = if next.inputs[0] == Some(cur) { other(1) } else { other(0) };
+                    c.and_then(|c| per_channel(c, m)).map(|c| match b {
+                        Binary::Mul => (c, vec![0.0; m]),
+                        _ => (vec![1.0; m], c),
+                    })
+                }
+                Op::BatchNorm { eps } if next.inputs.first() == Some(&Some(cur)) => {
+                    let p: Option<Vec<Vec<f32>>> = (1..5)
+                        .map(|idx| {
+                            other(idx).and_then(|t| t.as_f32().ok()).filter(|v| v.len() == m).map(<[f32]>::to_vec)
+                        })
+                        .collect();
+                    p.map(|p| {
+                        let scale: Vec<f32> = (0..m).map(|c| p[0][c] / (p[3][c] + eps).sqrt()).collect();
+                        let shift = (0..m).map(|c| p[1][c] - p[2][c] * scale[c]).collect();
+                        (scale, shift)
+                    })
+                }
+                _ => None,
+            };
+            let Some((scale, shift)) = scale_shift else { break };
+            for c in 0..m {
+                wv[c * per_out..(c + 1) * per_out].iter_mut().for_each(|w| *w *= scale[c]);
+                bias[c] = bias[c] * scale[c] + shift[c];
+            }
+            outputs = next.outputs.clone();
+            nodes[k] = None;
+            folded = true;
+            j = k + 1;
+        }
+        if folded {
+            consts.push(Some(Tensor::f32(weight.shape.clone(), wv)));
+            consts.push(Some(Tensor::f32(vec![m], bias)));
+            let n = consts.len();
+            let node = nodes[i].as_mut().unwrap();
+            node.inputs = vec![node.inputs[0], Some(n - 2), Some(n - 1)];
+            node.outputs = outputs;
+        }
+    }
+    nodes.into_iter().flatten().collect()
+}
+
+/// Folds `Mul` / `Add` by a scalar constant that directly follow a unary operator (only reader)
+/// into it, as `op(x) · mul + add`.
+pub(super) fn into_unary(nodes: Vec<Node>, consts: &[Option<Tensor>], graph_outputs: &[usize]) -> Vec<Node> {
+    let readers = reader_counts(&nodes, consts.len(), graph_outputs);
+    let scalar = |v: Option<usize>| match v.and_then(|id| consts[id].as_ref()).map(|t| &t.data) {
+        Some(Data::F32(d)) if d.len() == 1 => Some(d[0]),
+        _ => None,
+    };
+    let mut nodes: Vec<Option<Node>> = nodes.into_iter().map(Some).collect();
+    for i in 0..nodes.len() {
+        let Some(node) = nodes[i].as_ref() else { continue };
+        let (op, mut mul, mut add) = match node.op {
+            Op::Unary(op) => (op, 1.0f32, 0.0f32),
+            _ => continue,
+        };
+        let mut outputs = node.outputs.clone();
+        let mut folded = false;
+        loop {
+            let cur = outputs[0];
+            if outputs.len() != 1 || readers[cur] != 1 {
+                break;
+            }
+            let Some(k) =
+                (i + 1..nodes.len()).find(|&k| nodes[k].as_ref().is_some_and(|n| n.inputs.contains(&Some(cur))))
+            else {
+                break;
+            };
+            let next = nodes[k].as_ref().unwrap();
+            let Op::Binary(b @ (Binary::Mul | Binary::Add)) = next.op else { break };
+            if next.inputs.len() != 2 {
+                break;
+            }
+            let other = if next.inputs[0] == Some(cur) { next.inputs[1] } else { next.inputs[0] };
+            let Some(c) = scalar(other) else { break };
+            // The constant must not change the shape by broadcasting: a scalar of rank ≤ the
+            // activation's is exactly that, and a rank-0 or [1] tensor always is here.
+            if consts[other.unwrap()].as_ref().is_some_and(|t| t.shape.len() > 1) {
+                break;
+            }
+            if b == Binary::Mul {
+                (mul, add) = (mul * c, add * c);
+            } else {
+                add += c;
+            }
+            outputs = next.outputs.clone();
+            nodes[k] = None;
+            folded = true;
+        }
+        if folded {
+            let node = nodes[i].as_mut().unwrap();
+            node.op = Op::UnaryAffine { op, mul, add };
+            node.outputs = outputs;
+        }
+    }
+    nodes.into_iter().flatten().collect()
+}
+
+/// Drops constants that no node reads and that are no graph output.
+pub(super) fn unused_constants(nodes: &[Node], consts: &mut [Option<Tensor>], graph_outputs: &[usize]) {
+    let readers = reader_counts(nodes, consts.len(), graph_outputs);
+    for (c, r) in consts.iter_mut().zip(readers) {
+        if r == 0 {
+            *c = None;
+        }
+    }
+}
