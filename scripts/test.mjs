@@ -19,6 +19,9 @@ const stage = async (name, fn) => {
 
 try {
   await stage('setup', () => setup({ browser: true, models: true }));
+  // The model packer (int8 weights, the reader's Latin head) on the real models.
+  await stage('script tests (node --test tests/scripts/)', () =>
+    run(process.execPath, ['--test', 'tests/scripts/']));
   await stage('native tests (cargo test)', () => run('cargo', ['test', '--quiet']));
   await stage('detection tests (cargo test --features detect, real models on the corpus)', () => {
     // nn: preflight's ONNX interpreter against tract (the oracle, a dev-dependency) per network.
