@@ -28,7 +28,7 @@ try {
     run('cargo', ['test', '--quiet', '--features', 'detect', '--test', 'detect', '--test', 'clean_detect', '--test', 'nn']);
     run('cargo', ['test', '--quiet', '--features', 'detect', '--lib', 'detect::']);
   });
-  await stage('wasm tests (wasm-bindgen-test, headless Chromium)', () =>
+  await stage('wasm tests (wasm-bindgen-test, headless Chromium)', () => {
     run('cargo', ['test', '--target', 'wasm32-unknown-unknown', '--test', 'wasm'], {
       env: {
         ...process.env,
@@ -36,7 +36,10 @@ try {
         WASM_BINDGEN_TEST_DRIVER_TIMEOUT: '60',
         WASM_BINDGEN_TEST_TIMEOUT: '120',
       },
-    }));
+    });
+    // The simd128 matrix kernel rounds exactly as the portable one (and so as the CLI's AVX one).
+    run('cargo', ['test', '--release', '--target', 'wasm32-unknown-unknown', '--lib', 'nn::gemm']);
+  });
   await stage('release build (wasm engine + CLI)', () => {
     build();
     // With detection: the e2e parity test compares its faces/plates with the page's.

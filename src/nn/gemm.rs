@@ -6,11 +6,13 @@
 //! micro-kernel keeps an `MR × NR` block of C in registers for a whole depth block.
 //!
 //! The portable micro-kernel (`NR` = 8) is plain fixed-size loops that LLVM turns into SSE2 on
-//! x86-64 and simd128 in wasm (the crate builds wasm with `+simd128`). On x86-64 CPUs with AVX
-//! (checked at run time) a 4 × 16 kernel of 8-lane vectors runs instead — the only `unsafe` in
-//! the interpreter, the intrinsics' own. Deliberately without fused multiply-adds: every lane
-//! computes `acc + a·b` with the product rounded first, exactly as the portable kernel and the
-//! wasm build do, so the CLI and the page give bit-identical outputs (and identical boxes).
+//! x86-64. In wasm (built with `+simd128`) a 4 × 8 kernel written with simd128 intrinsics runs
+//! instead: LLVM's vectorised portable kernel kept its block in memory there, 2.6× slower on the
+//! text detector. On x86-64 CPUs with AVX (checked at run time) a 4 × 16 kernel of 8-lane vectors
+//! runs — the only `unsafe` in the interpreter, the intrinsics' own. Deliberately without fused
+//! multiply-adds: every lane computes `acc + a·b` with the product rounded first, exactly as the
+//! portable kernel does, so the CLI and the page give bit-identical outputs (and identical
+//! boxes); the test below holds each kernel to the portable one, in wasm too.
 
 /// Rows of C per micro-kernel call.
 pub const MR: usize = 4;
@@ -36,6 +38,9 @@ pub fn gemm(m: usize, n: usize, k: usize, a: Mat, b: Mat, c: &mut [f32], ldc: us
         // SAFETY: the CPU has AVX (checked just above).
         return blocked::<16>(m, n, k, a, b, c, ldc, |a, b| unsafe { avx::kernel(a, b) });
     }
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    return blocked::<8>(m, n, k, a, b, c, ldc, simd128::kernel);
+    #[allow(unreachable_code)]
     blocked::<8>(m, n, k, a, b, c, ldc, kernel::<8>);
 }
 
@@ -168,6 +173,47 @@ mod avx {
     }
 }
 
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod simd128 {
+    use super::MR;
+    use std::arch::wasm32::*;
+
+    /// The 4 × 8 register block in wasm SIMD: 8 accumulators of 4 lanes, two loads of B and
+    /// four splats of A per depth step; multiply, then add, as the portable kernel rounds.
+    /// (LLVM's auto-vectorised portable kernel kept the block in memory: 4× slower than native.)
+    #[inline(always)]
+    pub fn kernel(a: &[f32], b: &[f32]) -> [[f32; 8]; MR] {
+        let mut acc = [f32x4_splat(0.0); 2 * MR];
+        for (av, bv) in a.chunks_exact(MR).zip(b.chunks_exact(8)) {
+            let b0 = f32x4(bv[0], bv[1], bv[2], bv[3]);
+            let b1 = f32x4(bv[4], bv[5], bv[6], bv[7]);
+            for r in 0..MR {
+                let x = f32x4_splat(av[r]);
+                acc[2 * r] = f32x4_add(acc[2 * r], f32x4_mul(x, b0));
+                acc[2 * r + 1] = f32x4_add(acc[2 * r + 1], f32x4_mul(x, b1));
+            }
+        }
+        let mut out = [[0f32; 8]; MR];
+        for r in 0..MR {
+            for l in 0..4 {
+                out[r][l] = f32x4_extract_lane_dyn(acc[2 * r], l);
+                out[r][l + 4] = f32x4_extract_lane_dyn(acc[2 * r + 1], l);
+            }
+        }
+        out
+    }
+
+    #[inline(always)]
+    fn f32x4_extract_lane_dyn(v: v128, l: usize) -> f32 {
+        match l {
+            0 => f32x4_extract_lane::<0>(v),
+            1 => f32x4_extract_lane::<1>(v),
+            2 => f32x4_extract_lane::<2>(v),
+            _ => f32x4_extract_lane::<3>(v),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,7 +232,10 @@ mod tests {
         c
     }
 
-    #[test]
+    // Also run in wasm (`cargo test --target wasm32-unknown-unknown --lib nn::gemm`, in
+    // `npm test`'s wasm stage), where the dispatched kernel is the simd128 one.
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
     fn matches_the_definition_on_awkward_sizes() {
         // Sizes that straddle every block edge: MR, NR, KC and NC, plus 1s.
         for &(m, n, k) in &[(1, 1, 1), (3, 7, 5), (4, 8, 256), (5, 9, 257), (17, 513, 300), (1, 1030, 2), (64, 3, 600)]
@@ -200,7 +249,7 @@ mod tests {
             let mut portable = c.clone();
             gemm(m, n, k, Mat { data: &a, ld: k }, Mat { data: &b, ld: n }, &mut c, n);
             blocked::<8>(m, n, k, Mat { data: &a, ld: k }, Mat { data: &b, ld: n }, &mut portable, n, kernel::<8>);
-            assert_eq!(c, portable, "{m}×{n}×{k}: the AVX and portable kernels must round alike");
+            assert_eq!(c, portable, "{m}×{n}×{k}: the AVX / simd128 and portable kernels must round alike");
             for (c, what) in [(&c, "dispatched"), (&portable, "portable")] {
                 for (got, want) in c.iter().zip(&want) {
                     assert!(
