@@ -68,7 +68,7 @@ def not_a_plate(text, conf):
         return "date imprint"
     if lower >= 2:
         return "lower case"
-    if not digits and letters >= 3 and conf >= 0.8:
+    if not digits and letters >= 3 and conf >= 0.65:  # WORD_CONFIDENCE in textplates.rs
         return "word"
     if len(digits) >= 10:
         return "phone number"
