@@ -11,6 +11,8 @@
 //!   activation tensor that now cost nothing.
 //! - [`into_unary`]: a `Mul` / `Add` by a scalar constant right after an activation becomes part
 //!   of the activation's pass (the same networks scale and shift after most activations).
+//! - [`winograd`]: 3 × 3 stride-1 convolutions get their weights transformed once for
+//!   [`super::winograd`].
 //! - [`unused_constants`]: constants nobody reads any more (the `int8` originals) are dropped.
 
 use std::borrow::Cow;
@@ -203,6 +205,24 @@ pub(super) fn into_unary(nodes: Vec<Node>, consts: &[Option<Tensor>], graph_outp
         }
     }
     nodes.into_iter().flatten().collect()
+}
+
+/// Turns every convolution [`super::winograd::applies`] to into an `Op::Winograd` reading the
+/// transformed weights (a new constant; the original is dropped when nothing else reads it).
+pub(super) fn winograd(mut nodes: Vec<Node>, consts: &mut Vec<Option<Tensor>>) -> Result<Vec<Node>, NnError> {
+    for node in &mut nodes {
+        let Op::Conv { win, group } = node.op else { continue };
+        let Some(Some(w)) = node.inputs.get(1).copied() else { continue };
+        let Some(weight) = consts[w].as_ref() else { continue };
+        if weight.shape.len() != 4 || !super::winograd::applies(&win, group, weight.shape[1]) {
+            continue;
+        }
+        let u = super::winograd::transform_weights(weight).map_err(|e| annotate(e, node))?;
+        consts.push(Some(u));
+        node.inputs[1] = Some(consts.len() - 1);
+        node.op = Op::Winograd { win };
+    }
+    Ok(nodes)
 }
 
 /// Drops constants that no node reads and that are no graph output.

@@ -18,6 +18,7 @@ pub mod gemm;
 pub mod ops;
 pub mod proto;
 pub mod tensor;
+pub mod winograd;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -56,6 +57,10 @@ enum Op {
     Conv {
         win: Window,
         group: usize,
+    },
+    /// A 3 × 3 convolution by F(2 × 2, 3 × 3); its weight input is already transformed.
+    Winograd {
+        win: Window,
     },
     ConvTranspose {
         win: Window,
@@ -382,6 +387,7 @@ impl Model {
         let nodes = fold::into_conv(nodes, &mut consts, &graph_outputs);
         let nodes = fuse_hard_swish(nodes, &consts, &graph_outputs);
         let nodes = fold::into_unary(nodes, &consts, &graph_outputs);
+        let nodes = fold::winograd(nodes, &mut consts)?;
         fold::unused_constants(&nodes, &mut consts, &graph_outputs);
         let mut last_use = vec![0usize; consts.len()];
         for (i, node) in nodes.iter().enumerate() {
@@ -585,6 +591,7 @@ fn op_label(op: &Op) -> String {
     match op {
         Op::Conv { win, group } if *group > 1 => format!("Conv dw{}x{}/{}", win.kh, win.kw, win.sh),
         Op::Conv { win, .. } => format!("Conv {}x{}/{}", win.kh, win.kw, win.sh),
+        Op::Winograd { .. } => "Conv 3x3/1 Winograd".to_string(),
         other => format!("{other:?}").split([' ', '(', '{']).next().unwrap_or("?").to_string(),
     }
 }
@@ -626,6 +633,9 @@ fn exec(op: &Op, mut args: Vec<Option<Cow<Tensor>>>) -> Result<Vec<Tensor>, NnEr
     match op {
         Op::Conv { win, group } => {
             one(conv::conv(need(&args, 0)?, need(&args, 1)?, args.get(2).and_then(|a| a.as_deref()), *win, *group)?)
+        }
+        Op::Winograd { win } => {
+            one(winograd::conv(need(&args, 0)?, need(&args, 1)?, args.get(2).and_then(|a| a.as_deref()), *win)?)
         }
         Op::ConvTranspose { win } => {
             one(conv::conv_transpose(need(&args, 0)?, need(&args, 1)?, args.get(2).and_then(|a| a.as_deref()), *win)?)
