@@ -227,7 +227,11 @@ function keepLast(t, keep) {
 function latinClasses(characters) {
   const chars = characters.split('\n');
   const kept = chars.map((c, i) => [c, i]).filter(([c]) => c.length === 1 && c >= '!' && c <= '~');
-  return { keep: [0, ...kept.map(([, i]) => i + 1), chars.length + 1], characters: kept.map(([c]) => c).join('\n') };
+  return {
+    keep: [0, ...kept.map(([, i]) => i + 1), chars.length + 1],
+    characters: kept.map(([c]) => c).join('\n'),
+    total: chars.length + 2,
+  };
 }
 
 /**
@@ -240,23 +244,18 @@ export function pack(model, { int8 = false, latin = false, minSize = 1024 } = {}
   if (!graphField) throw new Error('no graph in the model');
   let keep = null;
   let characters = null;
+  let totalClasses = null;
   if (latin) {
     const md = top.filter((f) => f.no === 14).map((f) => fields(f.val));
     const entry = md.find((e) => e.find((g) => g.no === 1)?.val.toString('utf8') === 'character');
     if (!entry) throw new Error('--latin: the model has no `character` metadata');
-    ({ keep, characters } = latinClasses(entry.find((g) => g.no === 2).val.toString('utf8')));
+    ({ keep, characters, total: totalClasses } = latinClasses(entry.find((g) => g.no === 2).val.toString('utf8')));
   }
   const g = fields(graphField.val);
   const nodes = g.filter((f) => f.no === 1).map((f) => ({ f, n: readNode(f.val) }));
   const readers = new Map();
   for (const { n } of nodes) n.inputs.forEach((v, index) => readers.set(v, [...(readers.get(v) || []), { node: n, index }]));
-  const stats = { quantised: 0, kept: 0, cut: 0, bytesBefore: 0, bytesAfter: 0 };
-  let totalClasses = null;
-  if (keep) {
-    const md = top.filter((f) => f.no === 14).map((f) => fields(f.val));
-    const entry = md.find((e) => e.find((x) => x.no === 1)?.val.toString('utf8') === 'character');
-    totalClasses = entry.find((x) => x.no === 2).val.toString('utf8').split('\n').length + 2;
-  }
+  const stats = { quantised: 0, cut: 0, bytesBefore: 0, bytesAfter: 0 };
 
   // One float weight → the field(s) that replace it: the tensor itself, or int8 + scale + nodes.
   // `asConstant`: it came from a Constant node (its replacement is nodes), else an initializer.
