@@ -4,11 +4,12 @@
 //! - [`constants`]: a node whose inputs are all constants runs once, at load, and its outputs
 //!   become constants. This is what makes compressed weight files free at run time: an `int8`
 //!   weight with `Cast → Mul(scale)` after it, or an `f16` weight with a `Cast`, is turned back
-//!   into an `f32` weight here, once ([`super::pack`] writes such files).
+//!   into an `f32` weight here, once (`scripts/onnx-pack.mjs` writes such files).
 //! - [`into_conv`]: a per-channel `Mul` / `Add` by a constant, or a `BatchNormalization`, right
 //!   after a convolution is folded into the convolution's weights and bias. PaddleOCR's networks
 //!   put a learnable scale and shift after almost every convolution: two passes over every
 //!   activation tensor that now cost nothing.
+//! - [`hard_swish`]: `Add(x, 3) → Clip(0, 6) → Mul(x) → Div(6)` becomes one `HardSwish` pass.
 //! - [`into_unary`]: a `Mul` / `Add` by a scalar constant right after an activation becomes part
 //!   of the activation's pass (the same networks scale and shift after most activations).
 //! - [`winograd`]: 3 × 3 stride-1 convolutions get their weights transformed once for
@@ -17,7 +18,7 @@
 
 use std::borrow::Cow;
 
-use super::ops::Binary;
+use super::ops::{Binary, Unary};
 use super::{Data, NnError, Node, Op, Tensor, annotate, exec};
 
 /// Runs every node whose inputs are all constants and stores its outputs as constants.
@@ -55,6 +56,16 @@ fn reader_counts(nodes: &[Node], n_values: usize, graph_outputs: &[usize]) -> Ve
     readers
 }
 
+/// The node at or after `from` that reads the value a node writes (`outputs`), when that node
+/// writes one value, it is no graph output, and exactly one node reads it.
+fn only_reader(nodes: &[Option<Node>], readers: &[usize], outputs: &[usize], from: usize) -> Option<usize> {
+    let &[v] = outputs else { return None };
+    if readers[v] != 1 {
+        return None;
+    }
+    (from..nodes.len()).find(|&k| nodes[k].as_ref().is_some_and(|n| n.inputs.contains(&Some(v))))
+}
+
 /// A constant's values as one per output channel of a convolution with `m` outputs: a scalar,
 /// or a tensor shaped `[m, 1, 1]` / `[1, m, 1, 1]`. Anything else (e.g. `[m]`, which broadcasts
 /// along the width) is `None`.
@@ -73,40 +84,26 @@ pub(super) fn into_conv(nodes: Vec<Node>, consts: &mut Vec<Option<Tensor>>, grap
     let readers = reader_counts(&nodes, consts.len(), graph_outputs);
     let mut nodes: Vec<Option<Node>> = nodes.into_iter().map(Some).collect();
     for i in 0..nodes.len() {
-        let Some(conv) = nodes[i].clone() else { continue };
-        let Op::Conv { .. } = conv.op else { continue };
-        let Some(Some(w_id)) = conv.inputs.get(1).copied() else { continue };
-        let Some(weight) = consts[w_id].clone() else { continue };
-        let Ok(wv) = weight.as_f32() else { continue };
+        let Some(Node { op: Op::Conv { .. }, inputs, outputs, .. }) = nodes[i].as_ref() else { continue };
+        let (x, w, b) = (inputs[0], inputs.get(1).copied().flatten(), inputs.get(2).copied().flatten());
+        let Some(weight) = w.and_then(|w| consts[w].as_ref()) else { continue };
         let m = weight.shape.first().copied().unwrap_or(0);
-        if m == 0 || wv.len() % m != 0 {
+        if m == 0 || weight.as_f32().is_err() || weight.len() % m != 0 {
             continue;
         }
-        let mut bias: Vec<f32> = match conv.inputs.get(2).copied().flatten() {
-            None => vec![0.0; m],
-            Some(b) => match consts[b].as_ref().and_then(|t| t.as_f32().ok()) {
-                Some(b) if b.len() == m => b.to_vec(),
-                _ => continue,
-            },
-        };
-        let mut wv = wv.to_vec();
-        let per_out = wv.len() / m;
-        let mut outputs = conv.outputs.clone();
-        let mut folded = false;
-        // Follow the chain while the next node is the only reader of the current output.
-        let mut j = i + 1;
-        loop {
-            let cur = outputs[0];
-            if outputs.len() != 1 || readers[cur] != 1 {
-                break;
-            }
-            let Some(k) = (j..nodes.len()).find(|&k| nodes[k].as_ref().is_some_and(|n| n.inputs.contains(&Some(cur))))
-            else {
-                break;
-            };
+        if b.is_some_and(|b| consts[b].as_ref().and_then(|t| t.as_f32().ok()).is_none_or(|v| v.len() != m)) {
+            continue;
+        }
+        // Follow the chain while the next node is the only reader of the current output,
+        // collecting each step's per-channel scale and shift.
+        let mut steps: Vec<(Vec<f32>, Vec<f32>)> = Vec::new();
+        let mut folded = Vec::new();
+        let mut outputs = outputs.clone();
+        while let Some(k) = only_reader(&nodes, &readers, &outputs, folded.last().map_or(i, |&k| k) + 1) {
             let next = nodes[k].as_ref().unwrap();
+            let cur = outputs[0];
             let other = |idx: usize| next.inputs.get(idx).copied().flatten().and_then(|id| consts[id].as_ref());
-            let scale_shift: Option<(Vec<f32>, Vec<f32>)> = match next.op {
+            let step = match next.op {
                 Op::Binary(b @ (Binary::Mul | Binary::Add)) if next.inputs.len() == 2 => {
                     let c = if next.inputs[0] == Some(cur) { other(1) } else { other(0) };
                     c.and_then(|c| per_channel(c, m)).map(|c| match b {
@@ -128,23 +125,91 @@ pub(super) fn into_conv(nodes: Vec<Node>, consts: &mut Vec<Option<Tensor>>, grap
                 }
                 _ => None,
             };
-            let Some((scale, shift)) = scale_shift else { break };
+            let Some(step) = step else { break };
+            steps.push(step);
+            outputs = next.outputs.clone();
+            folded.push(k);
+        }
+        if steps.is_empty() {
+            continue;
+        }
+        // Only now copy the weights: most convolutions have nothing to fold.
+        let shape = weight.shape.clone();
+        let mut wv = weight.as_f32().unwrap().to_vec();
+        let mut bias = match b.and_then(|b| consts[b].as_ref()) {
+            Some(t) => t.as_f32().unwrap().to_vec(),
+            None => vec![0.0; m],
+        };
+        let per_out = wv.len() / m;
+        for (scale, shift) in &steps {
             for c in 0..m {
                 wv[c * per_out..(c + 1) * per_out].iter_mut().for_each(|w| *w *= scale[c]);
                 bias[c] = bias[c] * scale[c] + shift[c];
             }
-            outputs = next.outputs.clone();
-            nodes[k] = None;
-            folded = true;
-            j = k + 1;
         }
-        if folded {
-            consts.push(Some(Tensor::f32(weight.shape.clone(), wv)));
-            consts.push(Some(Tensor::f32(vec![m], bias)));
-            let n = consts.len();
-            let node = nodes[i].as_mut().unwrap();
-            node.inputs = vec![node.inputs[0], Some(n - 2), Some(n - 1)];
-            node.outputs = outputs;
+        consts.push(Some(Tensor::f32(shape, wv)));
+        consts.push(Some(Tensor::f32(vec![m], bias)));
+        let n = consts.len();
+        let node = nodes[i].as_mut().unwrap();
+        node.inputs = vec![x, Some(n - 2), Some(n - 1)];
+        node.outputs = outputs;
+        for k in folded {
+            nodes[k] = None;
+        }
+    }
+    nodes.into_iter().flatten().collect()
+}
+
+/// `Add(x, 3) → Clip(0, 6) → Mul(x, ·) → Div(6)` (either order of the last two) becomes one
+/// `HardSwish` node: one pass over the tensor instead of four. Only when every intermediate
+/// value has that one reader and is no graph output.
+pub(super) fn hard_swish(nodes: Vec<Node>, consts: &[Option<Tensor>], graph_outputs: &[usize]) -> Vec<Node> {
+    let scalar_is = |v: Option<usize>, want: f32| -> bool {
+        v.and_then(|id| consts[id].as_ref()).is_some_and(|t| {
+            t.len() == 1 && {
+                let x = match &t.data {
+                    Data::F32(d) => d[0],
+                    Data::I64(d) => d[0] as f32,
+                };
+                x == want
+            }
+        })
+    };
+    let readers = reader_counts(&nodes, consts.len(), graph_outputs);
+    let mut nodes: Vec<Option<Node>> = nodes.into_iter().map(Some).collect();
+    for i in 0..nodes.len() {
+        let fused = (|| {
+            let n = nodes[i].as_ref()?;
+            if !matches!(n.op, Op::Binary(Binary::Add)) || n.inputs.len() != 2 || !scalar_is(n.inputs[1], 3.0) {
+                return None;
+            }
+            let x = n.inputs[0]?;
+            let clip = only_reader(&nodes, &readers, &n.outputs, i + 1)?;
+            let c = nodes[clip].as_ref()?;
+            if !matches!(c.op, Op::ClipInputs)
+                || !scalar_is(c.inputs.get(1).copied()?, 0.0)
+                || !scalar_is(c.inputs.get(2).copied()?, 6.0)
+            {
+                return None;
+            }
+            let second = only_reader(&nodes, &readers, &c.outputs, clip + 1)?;
+            let s = nodes[second].as_ref()?;
+            let (mul, div) = match s.op {
+                Op::Binary(Binary::Mul) => (second, only_reader(&nodes, &readers, &s.outputs, second + 1)?),
+                Op::Binary(Binary::Div) => (only_reader(&nodes, &readers, &s.outputs, second + 1)?, second),
+                _ => return None,
+            };
+            let (m, d) = (nodes[mul].as_ref()?, nodes[div].as_ref()?);
+            let mul_ok = matches!(m.op, Op::Binary(Binary::Mul)) && m.inputs.contains(&Some(x));
+            let div_ok = matches!(d.op, Op::Binary(Binary::Div)) && scalar_is(d.inputs.get(1).copied()?, 6.0);
+            let last = nodes[mul.max(div)].as_ref()?;
+            (mul_ok && div_ok && mul != div).then(|| ([clip, mul, div], x, last.outputs.clone(), last.name.clone()))
+        })();
+        if let Some((parts, x, outputs, name)) = fused {
+            parts.iter().for_each(|&k| nodes[k] = None);
+            // Put where the Add was: it reads only `x`, which exists there, and every reader of
+            // the result comes after the last part anyway.
+            nodes[i] = Some(Node { op: Op::Unary(Unary::HardSwish), inputs: vec![Some(x)], outputs, name });
         }
     }
     nodes.into_iter().flatten().collect()
@@ -167,16 +232,8 @@ pub(super) fn into_unary(nodes: Vec<Node>, consts: &[Option<Tensor>], graph_outp
         };
         let mut outputs = node.outputs.clone();
         let mut folded = false;
-        loop {
+        while let Some(k) = only_reader(&nodes, &readers, &outputs, i + 1) {
             let cur = outputs[0];
-            if outputs.len() != 1 || readers[cur] != 1 {
-                break;
-            }
-            let Some(k) =
-                (i + 1..nodes.len()).find(|&k| nodes[k].as_ref().is_some_and(|n| n.inputs.contains(&Some(cur))))
-            else {
-                break;
-            };
             let next = nodes[k].as_ref().unwrap();
             let Op::Binary(b @ (Binary::Mul | Binary::Add)) = next.op else { break };
             if next.inputs.len() != 2 {

@@ -385,7 +385,7 @@ impl Model {
         let graph_outputs: Vec<usize> = outputs.iter().map(|o| o.1).collect();
         let nodes = fold::constants(nodes, &mut consts)?;
         let nodes = fold::into_conv(nodes, &mut consts, &graph_outputs);
-        let nodes = fuse_hard_swish(nodes, &consts, &graph_outputs);
+        let nodes = fold::hard_swish(nodes, &consts, &graph_outputs);
         let nodes = fold::into_unary(nodes, &consts, &graph_outputs);
         let nodes = fold::winograd(nodes, &mut consts)?;
         fold::unused_constants(&nodes, &mut consts, &graph_outputs);
@@ -504,86 +504,6 @@ impl Model {
             })
             .collect()
     }
-}
-
-/// `Add(x, 3) → Clip(0, 6) → Mul(x, ·) → Div(6)` (either order of the last two) becomes one
-/// `HardSwish` node: one pass over the tensor instead of four. Only when every intermediate
-/// value has that one reader and is no graph output.
-fn fuse_hard_swish(nodes: Vec<Node>, consts: &[Option<Tensor>], graph_outputs: &[usize]) -> Vec<Node> {
-    let scalar_is = |v: Option<usize>, want: f32| -> bool {
-        v.and_then(|id| consts[id].as_ref()).is_some_and(|t| {
-            t.len() == 1 && {
-                let x = match &t.data {
-                    Data::F32(d) => d[0],
-                    Data::I64(d) => d[0] as f32,
-                };
-                x == want
-            }
-        })
-    };
-    let mut readers = vec![0usize; consts.len()];
-    for n in &nodes {
-        for v in n.inputs.iter().flatten() {
-            readers[*v] += 1;
-        }
-    }
-    for &o in graph_outputs {
-        readers[o] += 1;
-    }
-    // The single node reading value `v`, if exactly one does.
-    let only_reader = |v: usize, from: usize| -> Option<usize> {
-        (readers[v] == 1).then(|| (from..nodes.len()).find(|&k| nodes[k].inputs.contains(&Some(v)))).flatten()
-    };
-    let mut out: Vec<Node> = Vec::with_capacity(nodes.len());
-    let mut skip = vec![false; nodes.len()];
-    for i in 0..nodes.len() {
-        if skip[i] {
-            continue;
-        }
-        let n = &nodes[i];
-        let fused = (|| {
-            if !matches!(n.op, Op::Binary(Binary::Add)) || n.inputs.len() != 2 || !scalar_is(n.inputs[1], 3.0) {
-                return None;
-            }
-            let x = n.inputs[0]?;
-            let clip = only_reader(n.outputs[0], i + 1)?;
-            let c = &nodes[clip];
-            if !matches!(c.op, Op::ClipInputs)
-                || !scalar_is(c.inputs.get(1).copied()?, 0.0)
-                || !scalar_is(c.inputs.get(2).copied()?, 6.0)
-            {
-                return None;
-            }
-            let second = only_reader(c.outputs[0], clip + 1)?;
-            let s = &nodes[second];
-            let (mul, div) = match s.op {
-                Op::Binary(Binary::Mul) => (second, only_reader(s.outputs[0], second + 1)?),
-                Op::Binary(Binary::Div) => (only_reader(s.outputs[0], second + 1)?, second),
-                _ => return None,
-            };
-            let (m, d) = (&nodes[mul], &nodes[div]);
-            let mul_ok = matches!(m.op, Op::Binary(Binary::Mul)) && m.inputs.contains(&Some(x));
-            let div_ok = matches!(d.op, Op::Binary(Binary::Div)) && scalar_is(d.inputs.get(1).copied()?, 6.0);
-            let last = mul.max(div);
-            (mul_ok && div_ok && mul != div).then(|| (vec![clip, mul, div], last, nodes[last].outputs.clone()))
-        })();
-        match fused {
-            Some((parts, last, outputs)) => {
-                parts.iter().for_each(|&k| skip[k] = true);
-                // Emitted where the Add was: it reads only `x`, which exists there, and every
-                // reader of the result comes after the last part anyway.
-                let node = Node {
-                    op: Op::Unary(Unary::HardSwish),
-                    inputs: vec![n.inputs[0]],
-                    outputs,
-                    name: nodes[last].name.clone(),
-                };
-                out.push(node);
-            }
-            None => out.push(n.clone()),
-        }
-    }
-    out
 }
 
 /// A node's operator for profiles: convolutions by kind and kernel.
