@@ -9,8 +9,8 @@
 //! x86-64. In wasm (built with `+simd128`) a 4 × 8 kernel written with simd128 intrinsics runs
 //! instead: in headless Chromium it runs the text detector in 473 ms where LLVM's vectorised
 //! portable kernel took 1,291, and the page's faces + plates in 280 ms instead of 555
-//! (`tests/wasm_nn.rs`). On x86-64 CPUs with AVX (checked at run time) a 4 × 16 kernel of 8-lane vectors
-//! runs — the only `unsafe` in the interpreter, the intrinsics' own. Deliberately without fused
+//! (`tests/wasm_nn.rs`). On x86-64 CPUs with AVX (checked at run time) a 4 × 16 kernel of 8-lane
+//! vectors runs — the only `unsafe` in the interpreter, the intrinsics' own. Deliberately without fused
 //! multiply-adds: every lane computes `acc + a·b` with the product rounded first, exactly as the
 //! portable kernel does, so the CLI and the page give bit-identical outputs (and identical
 //! boxes); the test below holds each kernel to the portable one, in wasm too.
@@ -181,7 +181,6 @@ mod simd128 {
 
     /// The 4 × 8 register block in wasm SIMD: 8 accumulators of 4 lanes, two loads of B and
     /// four splats of A per depth step; multiply, then add, as the portable kernel rounds.
-    /// (LLVM's auto-vectorised portable kernel kept the block in memory: 4× slower than native.)
     #[inline(always)]
     pub fn kernel(a: &[f32], b: &[f32]) -> [[f32; 8]; MR] {
         let mut acc = [f32x4_splat(0.0); 2 * MR];
@@ -195,23 +194,20 @@ mod simd128 {
             }
         }
         let mut out = [[0f32; 8]; MR];
-        for r in 0..MR {
-            for l in 0..4 {
-                out[r][l] = f32x4_extract_lane_dyn(acc[2 * r], l);
-                out[r][l + 4] = f32x4_extract_lane_dyn(acc[2 * r + 1], l);
-            }
+        for (r, row) in out.iter_mut().enumerate() {
+            let (lo, hi) = (acc[2 * r], acc[2 * r + 1]);
+            *row = [
+                f32x4_extract_lane::<0>(lo),
+                f32x4_extract_lane::<1>(lo),
+                f32x4_extract_lane::<2>(lo),
+                f32x4_extract_lane::<3>(lo),
+                f32x4_extract_lane::<0>(hi),
+                f32x4_extract_lane::<1>(hi),
+                f32x4_extract_lane::<2>(hi),
+                f32x4_extract_lane::<3>(hi),
+            ];
         }
         out
-    }
-
-    #[inline(always)]
-    fn f32x4_extract_lane_dyn(v: v128, l: usize) -> f32 {
-        match l {
-            0 => f32x4_extract_lane::<0>(v),
-            1 => f32x4_extract_lane::<1>(v),
-            2 => f32x4_extract_lane::<2>(v),
-            _ => f32x4_extract_lane::<3>(v),
-        }
     }
 }
 
