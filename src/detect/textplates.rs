@@ -229,6 +229,12 @@ pub fn vetoes(
     Ok(out)
 }
 
+/// The reader's confidence above which letters without a digit are a word, not a plate. Chosen
+/// on the tune half of ../shared/plates with the int8 models (95/101 plates throughout):
+/// 0.8 → precision 0.896, 0.7 → 0.913, 0.62–0.66 → 0.941, 0.6 and below → 94/101 at 0.940 (the
+/// misread `UH1F0F` is lost). The corpus' three stickers and tyre words (0.69–0.77) go with it.
+pub const WORD_CONFIDENCE: f32 = 0.65;
+
 /// Why a text line the verifier took for a plate is not one, judging by what the reader read —
 /// or `None` when it may be a plate. Rules chosen on the tune half of ../shared/plates (the
 /// report half measured after, train/plates/README.md); `train/plates/reader.py` has the same.
@@ -248,12 +254,6 @@ pub fn vetoes(
 ///   together with a neighbouring word (`TURALE3L43`, `BHAK3FNU` in the synthetic set) is still
 ///   a plate. Added after the report half's false positives were looked at
 ///   (train/plates/README.md).
-/// The reader's confidence above which letters without a digit are a word, not a plate. Chosen
-/// on the tune half of ../shared/plates with the int8 models (95/101 plates throughout):
-/// 0.8 → precision 0.896, 0.7 → 0.913, 0.62–0.66 → 0.941, 0.6 and below → 94/101 at 0.940 (the
-/// misread `UH1F0F` is lost). The corpus' three stickers and tyre words (0.69–0.77) go with it.
-pub const WORD_CONFIDENCE: f32 = 0.65;
-
 pub fn not_a_plate(r: &Reading) -> Option<&'static str> {
     let latin: Vec<char> = r.text.chars().filter(char::is_ascii_alphanumeric).collect();
     let digit_str: String = latin.iter().filter(|c| c.is_ascii_digit()).collect();
