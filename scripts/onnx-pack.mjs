@@ -17,21 +17,28 @@
 
 // ---------------------------------------------------------------- protobuf, just what ONNX needs
 
-/** The fields of one message: `{ no, wt, start, end, val }` (`val`: a number for varints, a
- * byte range's Buffer for length-delimited fields). */
+/** A varint at `buf[p]`: `[value (BigInt), position after it]`. */
+function readVarint(buf, p) {
+  let v = 0n;
+  let shift = 0n;
+  for (;;) {
+    if (p >= buf.length) throw new Error('protobuf: truncated varint');
+    const b = buf[p++];
+    v |= BigInt(b & 0x7f) << shift;
+    if (!(b & 0x80)) return [v, p];
+    shift += 7n;
+  }
+}
+
+/** The fields of one message: `{ no, wt, start, end, val, raw }` (`val`: a BigInt for varints,
+ * else the value's bytes; `raw`: the whole field, tag included, to copy it unchanged). */
 export function fields(buf) {
   const out = [];
   let p = 0;
   const varint = () => {
-    let v = 0n;
-    let shift = 0n;
-    for (;;) {
-      if (p >= buf.length) throw new Error('protobuf: truncated varint');
-      const b = buf[p++];
-      v |= BigInt(b & 0x7f) << shift;
-      if (!(b & 0x80)) return v;
-      shift += 7n;
-    }
+    let v;
+    [v, p] = readVarint(buf, p);
+    return v;
   };
   while (p < buf.length) {
     const start = p;
@@ -96,16 +103,9 @@ function readTensor(buf) {
 }
 
 function* packedVarints(buf) {
-  let p = 0;
-  while (p < buf.length) {
-    let v = 0n;
-    let shift = 0n;
-    for (;;) {
-      const b = buf[p++];
-      v |= BigInt(b & 0x7f) << shift;
-      if (!(b & 0x80)) break;
-      shift += 7n;
-    }
+  for (let p = 0; p < buf.length; ) {
+    let v;
+    [v, p] = readVarint(buf, p);
     yield v;
   }
 }
@@ -252,9 +252,15 @@ export function pack(model, { int8 = false, latin = false, minSize = 1024 } = {}
     ({ keep, characters, total: totalClasses } = latinClasses(entry.find((g) => g.no === 2).val.toString('utf8')));
   }
   const g = fields(graphField.val);
-  const nodes = g.filter((f) => f.no === 1).map((f) => ({ f, n: readNode(f.val) }));
+  // Every node, parsed once (by its field), and who reads each value.
+  const nodes = new Map(g.filter((f) => f.no === 1).map((f) => [f, readNode(f.val)]));
   const readers = new Map();
-  for (const { n } of nodes) n.inputs.forEach((v, index) => readers.set(v, [...(readers.get(v) || []), { node: n, index }]));
+  for (const n of nodes.values()) {
+    n.inputs.forEach((v, index) => {
+      if (!readers.has(v)) readers.set(v, []);
+      readers.get(v).push({ node: n, index });
+    });
+  }
   const stats = { quantised: 0, cut: 0, bytesBefore: 0, bytesAfter: 0 };
 
   // One float weight → the field(s) that replace it: the tensor itself, or int8 + scale + nodes.
@@ -324,7 +330,7 @@ export function pack(model, { int8 = false, latin = false, minSize = 1024 } = {}
         headNodes.forEach((b) => graphOut.push(enc.bytes(1, b)));
         headDone = true;
       }
-      const n = readNode(f.val);
+      const n = nodes.get(f);
       const value = n.attrs.find((a) => a.name === 'value' && a.t);
       if (n.opType === 'Constant' && (n.domain === '' || n.domain === 'ai.onnx') && value && n.outputs.length === 1) {
         const t = readTensor(value.t);
