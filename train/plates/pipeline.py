@@ -61,8 +61,8 @@ def absorb(scored, thr):
     """Plates (lines scoring ≥ thr) with their other lines of text — state or city name, slogan,
     dealer frame — joined to their box instead of left standing alone: a line within the plate's
     width (overlapping half of the narrower), no taller than 1.2× and no wider than 1.3× the
-    plate's line, at most one plate-line height above or below, becomes part of that plate
-    (best plate first; a line joins one plate at most). As src/detect/plates.rs does."""
+    plate's line, at most ¾ of a plate-line height above or below, becomes part of that plate
+    (best plate first; a line joins one plate at most). As src/detect/textplates.rs does."""
     order = sorted(range(len(scored)), key=lambda i: -scored[i][4])
     used = set()
     out = []
@@ -77,7 +77,7 @@ def absorb(scored, thr):
                 continue
             ox = min(p[0] + p[2], l[0] + l[2]) - max(p[0], l[0])
             gap = max(l[1] - (p[1] + p[3]), p[1] - (l[1] + l[3]))
-            if ox >= 0.5 * min(p[2], l[2]) and gap <= p[3] and l[3] <= 1.2 * p[3] and l[2] <= 1.3 * p[2]:
+            if ox >= 0.5 * min(p[2], l[2]) and gap <= 0.75 * p[3] and l[3] <= 1.2 * p[3] and l[2] <= 1.3 * p[2]:
                 used.add(j)
                 x0, y0, x1, y1 = min(x0, l[0]), min(y0, l[1]), max(x1, l[0] + l[2]), max(y1, l[1] + l[3])
         out.append((x0, y0, x1 - x0, y1 - y0, p[4]))
