@@ -21,6 +21,7 @@ import path from 'node:path';
 import { chromium as pw } from 'playwright-core';
 import { root, corpus, chromium, run } from './lib.mjs';
 import { build } from './build.mjs';
+import { PAGE_MODELS } from './models.mjs';
 import { startServer } from './serve.mjs';
 
 const RUNS = Math.max(3, Number(process.env.BENCH_RUNS) || 3);
@@ -67,8 +68,8 @@ self.onmessage = async ({ data: m }) => {
       wasm = glue.initSync({ module: m.module });
       const t0 = performance.now();
       const get = async (f) => new Uint8Array(await (await fetch('/pkg/models/' + f)).arrayBuffer());
-      const [face, plate] = await Promise.all([get('yunet.onnx'), get('clp_det.onnx')]);
-      glue.loadModels(face, plate);
+      const [face, text, reader] = await Promise.all([get('yunet.onnx'), get('textdet.onnx'), get('textrec.onnx')]);
+      glue.loadModels(face, text, reader);
       const modelsMs = performance.now() - t0;
       engine = new glue.Engine(m.brief);
       self.postMessage({ ok: true, modelsMs, memory: wasm.memory.buffer.byteLength });
@@ -136,7 +137,7 @@ const median = w[Math.floor((w.length - 1) / 2)];
 const sm = sorted(wasm.smallTimes);
 const detectOnly = sm[Math.floor((sm.length - 1) / 2)];
 const size = (rel) => { const b = readFileSync(path.join(root, 'www/pkg', rel)); return { bytes: b.length, gzip: gzipSync(b, { level: 9 }).length }; };
-const bundle = Object.fromEntries(['detect/preflight_bg.wasm', 'detect/preflight.js', 'models/yunet.onnx', 'models/clp_det.onnx'].map((f) => [f, size(f)]));
+const bundle = Object.fromEntries(['detect/preflight_bg.wasm', 'detect/preflight.js', ...PAGE_MODELS.map((m) => `models/${m.file}`)].map((f) => [f, size(f)]));
 const r1 = (x) => Math.round(x * 10) / 10;
 const summary = {
   date: new Date().toISOString(), chromium, file: path.relative(root, file), width: 6000, height: 4000, bytes: bytes.length,

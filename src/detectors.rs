@@ -62,7 +62,7 @@ pub struct Detectors {
 
 impl Detectors {
     /// Models read from `dir` ([`crate::detect::MODELS_DIR`] layout: `yunet.onnx`,
-    /// `clp_det.onnx`) when first needed. A missing folder or file is reported then, per photo.
+    /// `textdet.onnx`, `textrec.onnx`) when first needed. A missing folder or file is reported then, per photo.
     pub fn from_dir(dir: impl Into<std::path::PathBuf>) -> Detectors {
         #[cfg(feature = "detect")]
         {
@@ -75,15 +75,16 @@ impl Detectors {
         }
     }
 
-    /// Models given as bytes (the browser fetches them from the page's own origin).
-    pub fn from_bytes(face_onnx: Vec<u8>, plate_onnx: Vec<u8>) -> Detectors {
+    /// Models given as bytes (the browser fetches them from the page's own origin): the face
+    /// detector, and the plate detector's text detector and text reader.
+    pub fn from_bytes(face_onnx: Vec<u8>, text_onnx: Vec<u8>, reader_onnx: Vec<u8>) -> Detectors {
         #[cfg(feature = "detect")]
         {
-            Detectors { engine: engine::Loaded::new(engine::Source::Bytes(face_onnx, plate_onnx)) }
+            Detectors { engine: engine::Loaded::new(engine::Source::Bytes(face_onnx, text_onnx, reader_onnx)) }
         }
         #[cfg(not(feature = "detect"))]
         {
-            let _ = (face_onnx, plate_onnx);
+            let _ = (face_onnx, text_onnx, reader_onnx);
             Detectors { _none: () }
         }
     }
@@ -187,18 +188,19 @@ pub fn scale_boxes(found: &[RawBox], from: (u32, u32), to: (u32, u32)) -> Vec<Ob
 
 #[cfg(feature = "detect")]
 mod engine {
-    //! The part that needs tract: model loading, decoding for detection, running both detectors.
+    //! The part that needs the `detect` feature: model loading, decoding for detection, running both detectors.
 
     use std::sync::{Mutex, OnceLock};
 
     use super::{Detections, RawBox, scale_boxes};
-    use crate::detect::{DetectError, Detector, Effort, PlateDetector, Rgb, YuNet};
+    use crate::detect::{DetectError, Detector, Effort, Rgb, TextPlateDetector, YuNet};
     use crate::pixels::decode::{DecodeOptions, decode, jpeg_decoder_scaled};
     use crate::pixels::raster::{Raster, Samples};
 
     pub enum Source {
         Dir(std::path::PathBuf),
-        Bytes(Vec<u8>, Vec<u8>),
+        /// Face model, text detector, text reader.
+        Bytes(Vec<u8>, Vec<u8>, Vec<u8>),
     }
 
     type Slot<T> = OnceLock<Result<Mutex<T>, String>>;
@@ -206,7 +208,7 @@ mod engine {
     pub struct Loaded {
         source: Source,
         faces: Slot<YuNet>,
-        plates: Slot<PlateDetector>,
+        plates: Slot<TextPlateDetector>,
     }
 
     impl Loaded {
@@ -224,18 +226,18 @@ mod engine {
             let r = self.faces.get_or_init(|| {
                 let d = match &self.source {
                     Source::Dir(dir) => YuNet::from_file(&dir.join(crate::detect::FACE_MODEL_FILE)),
-                    Source::Bytes(f, _) => YuNet::from_bytes(f),
+                    Source::Bytes(f, _, _) => YuNet::from_bytes(f),
                 };
                 d.map(Mutex::new).map_err(|e| e.to_string())
             });
             r.as_ref().map_err(Clone::clone)
         }
 
-        fn plates(&self) -> Result<&Mutex<PlateDetector>, String> {
+        fn plates(&self) -> Result<&Mutex<TextPlateDetector>, String> {
             let r = self.plates.get_or_init(|| {
                 let d = match &self.source {
-                    Source::Dir(dir) => PlateDetector::from_file(&dir.join(crate::detect::PLATE_MODEL_FILE)),
-                    Source::Bytes(_, p) => PlateDetector::from_bytes(p),
+                    Source::Dir(dir) => TextPlateDetector::from_dir(dir),
+                    Source::Bytes(_, text, reader) => TextPlateDetector::with_models(text, reader),
                 };
                 d.map(Mutex::new).map_err(|e| e.to_string())
             });
@@ -285,7 +287,7 @@ mod engine {
             side = side.max(YuNet::default_config().needed_side(face_effort));
         }
         if want.plates {
-            side = side.max(PlateDetector::default_config().needed_side(Effort::Normal));
+            side = side.max(TextPlateDetector::default_config().needed_side(Effort::Normal));
         }
         let (img, origin) = raster(reader, probe, metadata, decoded, side, &want.limits)?;
         // Boxes go to the full-size image as displayed: the header's size (turned by the

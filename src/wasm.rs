@@ -221,12 +221,13 @@ thread_local! {
     static DETECTORS: RefCell<Option<Rc<Detectors>>> = const { RefCell::new(None) };
 }
 
-/// Gives this worker the face and plate models (ONNX bytes, fetched from the page's origin) and
-/// parses them now, so the first photo does not pay for it. Throws if a model is unusable or
-/// this build has no detection.
+/// Gives this worker the detection models (ONNX bytes, fetched from the page's origin: the face
+/// detector `yunet.onnx`, the plate detector's `textdet.onnx` and `textrec.onnx`) and parses them
+/// now, so the first photo does not pay for it. Throws if a model is unusable or this build has
+/// no detection.
 #[wasm_bindgen(js_name = loadModels)]
-pub fn load_models(face_onnx: Vec<u8>, plate_onnx: Vec<u8>) -> Result<(), JsError> {
-    let d = Detectors::from_bytes(face_onnx, plate_onnx);
+pub fn load_models(face_onnx: Vec<u8>, text_onnx: Vec<u8>, reader_onnx: Vec<u8>) -> Result<(), JsError> {
+    let d = Detectors::from_bytes(face_onnx, text_onnx, reader_onnx);
     d.preload().map_err(|e| JsError::new(&e))?;
     DETECTORS.with(|slot| *slot.borrow_mut() = Some(Rc::new(d)));
     Ok(())

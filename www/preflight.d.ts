@@ -291,7 +291,7 @@ export interface PreflightOptions {
   brief?: Brief | string;
   /** Workers in the pool (default: cores, at most 4). */
   workers?: number;
-  /** Folder URL of the detection models (`yunet.onnx`, `clp_det.onnx`); default `./pkg/models/` beside preflight.js. */
+  /** Folder URL of the detection models (`yunet.onnx`, `textdet.onnx`, `textrec.onnx`); default `./pkg/models/` beside preflight.js. */
   models?: string | URL;
   /** Where the three engine builds are; default `./pkg/…` beside preflight.js. */
   wasmUrl?: string | URL;

@@ -88,8 +88,9 @@ async function loadModels(/** @type {string} */ base) {
     if (!res.ok) throw new Error(`could not load the detection model ${file}: HTTP ${res.status}`);
     return new Uint8Array(await res.arrayBuffer());
   };
-  const [face, plate] = await Promise.all([get('yunet.onnx'), get('clp_det.onnx')]);
-  glue.loadModels(face, plate);
+  // Faces: YuNet. Plates: a text detector and a text reader (the plate verifier is built in).
+  const [face, text, reader] = await Promise.all([get('yunet.onnx'), get('textdet.onnx'), get('textrec.onnx')]);
+  glue.loadModels(face, text, reader);
   return performance.now() - t0;
 }
 

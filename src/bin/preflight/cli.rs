@@ -40,9 +40,10 @@ OPTIONS:
     --manifest F   Also write the batch manifest: one row per file, every check's verdict and
                    measured value; JSON if F ends in .json, else CSV (the same files the page
                    saves). Repeat to write both.
-    --models DIR   Face and licence-plate models (yunet.onnx, clp_det.onnx), for briefs
-                   with `faces` / `plates` rules (default: ./models, else a models/ folder
-                   next to the executable or above it; `node scripts/models.mjs` fetches them).
+    --models DIR   Face and licence-plate models (yunet.onnx; textdet.onnx, textrec.onnx),
+                   for briefs with `faces` / `plates` rules (default: ./models, else a models/
+                   folder next to the executable or above it; `node scripts/models.mjs` fetches
+                   them).
     --out DIR      (clean) The folder the copies go to.
     --blur LIST    (clean) faces, plates or faces,plates: blur them (needs --features detect).
     --jobs N       Files checked in parallel (default: number of cores).
