@@ -11,7 +11,10 @@
 //   split   — the same photo at 1500 × 1000 (the detectors run the same passes on it) gives
 //             the detection time alone; the difference is the 24 MP decode
 //             (DCT-scaled to 3000 × 2000: at least twice the largest pass, the faces' 1024);
-//   bundle  — the detection build's wasm and the two models, raw and gzip.
+//   bundle  — the detection build's wasm and the models it fetches, raw and gzip;
+//   accuracy — the same detectors natively (`accuracy`, the engine the page runs, same boxes):
+//             faces and plates on ../shared/corpus, and plates on ../shared/plates per region and
+//             plate width, tune half (rules and thresholds were chosen on it) and report half.
 // Prints a table, writes bench-results/detect.json.
 //   node scripts/bench-detect.mjs            (BENCH_RUNS=5 for more warm runs)
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -156,5 +159,30 @@ console.log(`  of which detection (the same photo at 1500 × 1000, warm median) 
 console.log(`native CLI (process, model load, check): best of 3 ${summary.native_cli_ms_best_of_3}`);
 console.log(`found: wasm ${wasm.faces.length} faces, ${wasm.plates.length} plates; native ${nativeReport.faces.length} faces, ${nativeReport.plates.length} plates; identical boxes: ${summary.same_boxes_as_native}`);
 console.log(`bundle: ${Object.entries(bundle).map(([f, s]) => `${f} ${kb(s.bytes)} (${kb(s.gzip)} gzip)`).join(', ')}`);
+const totalGzip = Object.values(bundle).reduce((a, s) => a + s.gzip, 0);
+console.log(`  detection engine + models: ${(totalGzip / 1e6).toFixed(2)} MB gzip`);
+
+// 5. Accuracy, natively (the same engine and boxes as the page's).
+run('cargo', ['build', '--quiet', '--release', '--features', 'detect', '--bin', 'accuracy'], { quiet: true });
+const accuracy = (args) => {
+  const r = spawnSync(path.join(root, 'target/release/accuracy'), args, { encoding: 'utf8', cwd: root, maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`accuracy ${args.join(' ')}: exit ${r.status}\n${r.stderr}`);
+  return r.stdout.split('\n');
+};
+const corpusLines = accuracy(['--corpus', corpus]).filter((l) => /^(faces|plates) \(strict\)/.test(l));
+console.log(`\nAccuracy on ${path.relative(root, corpus)} (faces/ and plates/):`);
+for (const l of corpusLines) console.log(`  ${l}`);
+summary.accuracy = { corpus: corpusLines };
+const plateBench = path.join(corpus, '../plates');
+if (existsSync(path.join(plateBench, 'labels.csv'))) {
+  for (const half of ['tune', 'report']) {
+    const lines = accuracy(['--plate-bench', plateBench, '--half', half]).filter((l) => /^\s+(br|eu|us|all)\s+recall|detection time per photo/.test(l));
+    console.log(`Plates on ${path.relative(root, plateBench)}, ${half} half (IoU ≥ 0.3; by plate width in px):`);
+    for (const l of lines) console.log(l);
+    summary.accuracy[`plates_${half}`] = lines.map((l) => l.trim());
+  }
+} else {
+  console.log(`(no plate benchmark at ${plateBench}: per-region plate figures skipped)`);
+}
 writeFileSync(path.join(out, 'detect.json'), JSON.stringify(summary, null, 2));
 console.log('written: bench-results/detect.json');

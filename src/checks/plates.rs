@@ -6,7 +6,8 @@
 //!   must not identify vehicles).
 //! - `severity` (`fail` | `warn`, default `fail`).
 //!
-//! Finding: `plates` — the count and every box with its score; pass, or fail/warn above `max`.
+//! Finding: `plates` — the count and every box with its size and score, and why a box counts
+//! (text read as letters and digits); pass, or fail/warn above `max`.
 //! When detection cannot run, a `warn` "Licence-plate detection unavailable: …".
 
 use super::faces::{box_list, count_label, expected_count, preview_note};
@@ -45,14 +46,18 @@ pub fn evaluate(rule: &PlatesRule, ev: &Evidence<'_>, out: &mut Vec<Finding>) {
     };
     let n = plates.len();
     let measured = Some(count_label(n, "licence plate", "licence plates"));
+    // The detector keeps only text it could read as letters and digits (detect::textplates), so
+    // "found" means readable, and the message says so: a plate too small or blurred to read is
+    // not counted.
     let found = if n == 0 {
-        format!("No licence plates found{}.", preview_note(ev))
+        format!("No readable licence plate found{}.", preview_note(ev))
     } else {
         format!(
-            "{} found{}: {}.",
+            "{} found{}: {}. {} a line of text shaped like a plate whose letters and digits could be read.",
             count_label(n, "licence plate", "licence plates"),
             preview_note(ev),
-            box_list(plates)
+            box_list(plates),
+            if n == 1 { "It is" } else { "Each is" }
         )
     };
     if n as u32 > rule.max {
@@ -82,13 +87,16 @@ mod tests {
         );
         assert_eq!(
             p.message,
-            "1 licence plate found: 1. 203×46 px at (396, 340), score 0.99. The brief allows no licence plates: blur every readable plate, or leave this photo out."
+            "1 licence plate found: 1. 203×46 px at (396, 340), score 0.99. It is a line of text shaped like a plate whose letters and digits could be read. The brief allows no licence plates: blur every readable plate, or leave this photo out."
         );
         assert_eq!(one(&f.run(r#"{"plates": {"max": 1}}"#), "plates").verdict, Verdict::Pass);
         assert_eq!(one(&f.run(r#"{"plates": {"max": 0, "severity": "warn"}}"#), "plates").verdict, Verdict::Warn);
         f.detections.on_preview = true;
         let out = f.run(r#"{"plates": {"max": 1}}"#);
         assert!(one(&out, "plates").message.contains("embedded JPEG preview"));
+        f.detections = Default::default();
+        f.detections.plates = Some(Ok(vec![]));
+        assert_eq!(one(&f.run(r#"{"plates": {"max": 0}}"#), "plates").message, "No readable licence plate found.");
     }
 
     #[test]
