@@ -68,8 +68,10 @@ fn no_face_or_plate_is_found_where_the_copy_was_blurred() {
         "faces/facerec__obama_and_biden.jpg",
         "faces/dlib__bald_guys.jpg",
         "faces/ultralight__12.jpg",
+        // A plate of each region: EU, US, Brazil.
         "plates/alpr__eu1.jpg",
         "plates/alpr__car1.jpg",
+        "plates/alpr__AYO9034.jpg",
         // Stored sideways (EXIF orientation 6), as the phone wrote it.
         "metadata/mei__Samsung_GT-I9000_Galaxy_S_.jpg",
     ];

@@ -150,7 +150,7 @@ fn faces_without_the_detection_build_warn_and_say_why() {
     assert!(engine.needs_detection());
     assert!(!engine.has_detection());
     assert!(!Engine::new(BRIEF).unwrap().needs_detection());
-    assert!(preflight::wasm::load_models(vec![1, 2, 3], vec![4]).is_err(), "no models without detection");
+    assert!(preflight::wasm::load_models(vec![1, 2, 3], vec![4], vec![5]).is_err(), "no models without detection");
     let r = &run(&engine, DSCN0010, "DSCN0010.jpg")["report"];
     assert!(r["faces"].is_null() && r["plates"].is_null());
     let f = finding(r, "faces");
