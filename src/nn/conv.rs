@@ -240,9 +240,23 @@ pub fn conv_transpose(x: &Tensor, weight: &Tensor, bias: Option<&Tensor>, win: W
             if let Some(bs) = bs {
                 dst.fill(bs[mo]);
             }
+            // Stride = kernel, no padding (a DBNet head's 2 × 2 upsampling): every output pixel
+            // gets exactly one term, the same sum as the general loop below, without its checks.
+            let tiles = (win.sh, win.sw, win.dh, win.dw) == (kh, kw, 1, 1)
+                && (win.pt, win.pl, win.pb, win.pr) == (0, 0, 0, 0)
+                && (oh, ow) == (h * kh, w * kw);
             for ky in 0..kh {
                 for kx in 0..kw {
                     let src = &tmp[((mo * kh + ky) * kw + kx) * h * w..][..h * w];
+                    if tiles {
+                        for (y, s) in src.chunks_exact(w).enumerate() {
+                            let row = &mut dst[(y * kh + ky) * ow..][..ow];
+                            for (d, v) in row[kx..].iter_mut().step_by(kw).zip(s) {
+                                *d += v;
+                            }
+                        }
+                        continue;
+                    }
                     for y in 0..h {
                         let oy = (y * win.sh + ky * win.dh) as isize - win.pt as isize;
                         if oy < 0 || oy >= oh as isize {
@@ -275,8 +289,24 @@ pub fn pool(x: &Tensor, kind: Pool, win: Window, ceil: bool) -> Result<Tensor, N
     let (oh, ow) = win.out_hw(h, w, ceil)?;
     let xs = x.as_f32()?;
     let mut out = vec![0f32; numel(&[n, c, oh, ow])?];
+    // 2 × 2 max pooling, stride 2, no padding (YuNet's): the same maxima in the same order as the
+    // general loop below, without its window arithmetic.
+    let pairs = kind == Pool::Max
+        && (win.kh, win.kw, win.sh, win.sw) == (2, 2, 2, 2)
+        && (win.pt, win.pl, win.pb, win.pr) == (0, 0, 0, 0)
+        && 2 * oh <= h
+        && 2 * ow <= w;
     for (plane, dst) in out.chunks_exact_mut(oh * ow).enumerate() {
         let src = &xs[plane * h * w..(plane + 1) * h * w];
+        if pairs {
+            for (oy, d) in dst.chunks_exact_mut(ow).enumerate() {
+                let (r0, r1) = (&src[2 * oy * w..][..2 * ow], &src[(2 * oy + 1) * w..][..2 * ow]);
+                for ((d, a), b) in d.iter_mut().zip(r0.chunks_exact(2)).zip(r1.chunks_exact(2)) {
+                    *d = f32::NEG_INFINITY.max(a[0]).max(a[1]).max(b[0]).max(b[1]);
+                }
+            }
+            continue;
+        }
         for oy in 0..oh {
             let y0 = (oy * win.sh) as isize - win.pt as isize;
             let (ya, yb) = (y0.max(0) as usize, ((y0 + win.kh as isize).min(h as isize)).max(0) as usize);
@@ -345,4 +375,86 @@ pub fn resize_nearest(x: &Tensor, oh: usize, ow: usize, sy: f32, sx: f32) -> Res
         }
     }
     Ok(Tensor::f32(vec![n, c, oh, ow], out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn window(k: usize, s: usize, pad: usize) -> Window {
+        Window { kh: k, kw: k, sh: s, sw: s, dh: 1, dw: 1, pt: pad, pl: pad, pb: pad, pr: pad }
+    }
+
+    fn ramp(shape: Vec<usize>, seed: u32) -> Tensor {
+        let n: usize = shape.iter().product();
+        let data =
+            (0..n as u32).map(|i| ((i.wrapping_mul(2_654_435_761) ^ seed) % 1000) as f32 / 250.0 - 2.0).collect();
+        Tensor::f32(shape, data)
+    }
+
+    /// Transposed convolution by its definition: each input pixel adds `x · w` into a k × k patch.
+    fn conv_transpose_naive(x: &Tensor, wt: &Tensor, b: &Tensor, win: Window) -> Vec<f32> {
+        let (c, h, w) = (x.shape[1], x.shape[2], x.shape[3]);
+        let (m, k) = (wt.shape[1], wt.shape[2]);
+        let (oh, ow) = ((h - 1) * win.sh + k - win.pt - win.pb, (w - 1) * win.sw + k - win.pl - win.pr);
+        let (xs, ws, bs) = (x.as_f32().unwrap(), wt.as_f32().unwrap(), b.as_f32().unwrap());
+        let mut out: Vec<f64> = (0..m * oh * ow).map(|i| f64::from(bs[i / (oh * ow)])).collect();
+        for ci in 0..c {
+            for y in 0..h {
+                for xx in 0..w {
+                    for mo in 0..m {
+                        for ky in 0..k {
+                            for kx in 0..k {
+                                let oy = (y * win.sh + ky) as isize - win.pt as isize;
+                                let ox = (xx * win.sw + kx) as isize - win.pl as isize;
+                                if (0..oh as isize).contains(&oy) && (0..ow as isize).contains(&ox) {
+                                    let v = xs[(ci * h + y) * w + xx] * ws[((ci * m + mo) * k + ky) * k + kx];
+                                    out[(mo * oh + oy as usize) * ow + ox as usize] += f64::from(v);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        out.into_iter().map(|v| v as f32).collect()
+    }
+
+    #[test]
+    fn transposed_convolution_matches_its_definition_with_and_without_the_stride_equals_kernel_path() {
+        for (k, s, pad) in [(2, 2, 0), (3, 2, 1), (4, 2, 1), (2, 1, 0)] {
+            let (c, m, h, w) = (5, 3, 6, 7);
+            let x = ramp(vec![1, c, h, w], 7);
+            let wt = ramp(vec![c, m, k, k], 11);
+            let b = ramp(vec![m], 13);
+            let got = conv_transpose(&x, &wt, Some(&b), window(k, s, pad)).unwrap();
+            let want = conv_transpose_naive(&x, &wt, &b, window(k, s, pad));
+            let got = got.as_f32().unwrap();
+            assert_eq!(got.len(), want.len(), "k {k} s {s}");
+            for (g, w) in got.iter().zip(&want) {
+                assert!((g - w).abs() < 1e-4, "k {k} s {s} pad {pad}: {g} vs {w}");
+            }
+        }
+    }
+
+    #[test]
+    fn two_by_two_max_pooling_takes_each_blocks_maximum_and_drops_an_odd_edge() {
+        let x = ramp(vec![1, 2, 5, 7], 3);
+        let got = pool(&x, Pool::Max, window(2, 2, 0), false).unwrap();
+        assert_eq!(got.shape, vec![1, 2, 2, 3]);
+        let xs = x.as_f32().unwrap();
+        for (i, &g) in got.as_f32().unwrap().iter().enumerate() {
+            let (p, oy, ox) = (i / 6, i / 3 % 2, i % 3);
+            let at = |y: usize, x: usize| xs[(p * 5 + y) * 7 + x];
+            let want = at(2 * oy, 2 * ox)
+                .max(at(2 * oy, 2 * ox + 1))
+                .max(at(2 * oy + 1, 2 * ox))
+                .max(at(2 * oy + 1, 2 * ox + 1));
+            assert_eq!(g, want);
+        }
+        // Ceil mode on an odd size keeps the partial window: the general path.
+        let ceil = pool(&x, Pool::Max, window(2, 2, 0), true).unwrap();
+        assert_eq!(ceil.shape, vec![1, 2, 3, 4]);
+        assert_eq!(ceil.as_f32().unwrap()[3], xs[6].max(xs[13]));
+    }
 }
