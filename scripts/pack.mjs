@@ -4,8 +4,9 @@
 // → preflight.js (API), photo-preflight.js (element), adapters/, worker.js, the three engine
 //   builds under pkg/, the .d.ts files and a package.json (`photo-preflight`, version = the
 //   crate's) with `exports` and `types`. The page itself (index.html, app.js…) stays out.
-// Detection models are not included unless --models (8.6 MB; the plate model's weights carry
-// no licence of their own): host them and pass `createPreflight({ models: '/their/folder/' })`.
+// Detection models are not included unless --models (3.4 MB, with NOTICE.txt: their sources and
+// licences, MIT and Apache-2.0): or host them yourself and pass
+// `createPreflight({ models: '/their/folder/' })`.
 // Needs a built www/pkg (`npm run build`).
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -23,7 +24,7 @@ export const FILES = [
   'pkg/full/preflight_bg.wasm',                          // pixel checks
   'pkg/detect/preflight.js', 'pkg/detect/preflight_bg.wasm',   // faces and plates
 ];
-const MODELS = PAGE_MODELS.map((m) => `pkg/models/${m.file}`);
+const MODELS = [...PAGE_MODELS.map((m) => `pkg/models/${m.file}`), 'pkg/models/NOTICE.txt'];
 
 /** The crate's version: the engine reports it (`pf.version`), so the package carries the same. */
 function crateVersion() {
