@@ -40,6 +40,7 @@ export function precacheList(www = WWW) {
     ...listFiles(www, (rel) => /^icons\/[^/]+\.png$/.test(rel)),
     'pkg/preflight.js', 'pkg/preflight_bg.wasm', 'pkg/full/preflight_bg.wasm',
     ...listFiles(www, (rel) => /^pkg\/briefs\/[^/]+\.json$/.test(rel)),
+    ...listFiles(www, (rel) => rel === 'pkg/models/NOTICE.txt'), // the footer links to it
   ];
   const lazy = ['pkg/detect/preflight.js', 'pkg/detect/preflight_bg.wasm',
     ...listFiles(www, (rel) => /^pkg\/models\/[^/]+\.onnx$/.test(rel))];

@@ -200,4 +200,5 @@ export const de = {
   footerVersion: (v) => `preflight ${v}`,
   footerBytes: '0 Bytes hochgeladen',
   footerLocal: 'Jede Prüfung läuft in Ihrem Browser, in WebAssembly.',
+  footerLicences: 'Lizenzen der Modelle',
 };

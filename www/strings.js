@@ -211,6 +211,7 @@ export const en = {
   footerVersion: (v) => `preflight ${v}`,
   footerBytes: '0 bytes uploaded',
   footerLocal: 'Every check runs in your browser, in WebAssembly.',
+  footerLicences: 'Model licences',
 };
 
 /** The languages the page offers, each named in its own language. */
