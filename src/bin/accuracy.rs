@@ -48,7 +48,8 @@ use preflight::detect::{
     DetectError, Detection, Detector, Effort, PlateDetector, Rgb, TextPlateDetector, YuNet, decode_rgb,
 };
 
-/// The plate detector measured: the shipped one, or the candidate (`--plates text`).
+/// The plate detector measured: the shipped text-line detector (`--plates read`, or `text`
+/// without its reader), or the former `clp_det` (`--plates clp`).
 enum Plates {
     Clp(PlateDetector),
     Text(TextPlateDetector),
@@ -373,7 +374,7 @@ fn run_bench(corpus: &Path, faces: &mut YuNet, plates: &mut Plates, effort: Effo
 const BANDS: [(f32, f32, &str); 4] =
     [(0.0, 40.0, "<40"), (40.0, 80.0, "40-80"), (80.0, 160.0, "80-160"), (160.0, f32::MAX, "160+")];
 
-/// `--lines IMAGE`: every text line of the candidate's passes with its verifier score and, with
+/// `--lines IMAGE`: every text line of the plate detector's passes with its verifier score and, with
 /// the reader, what it reads and whether [`not_a_plate`] vetoes it.
 fn print_lines(file: &Path, d: &mut TextPlateDetector) {
     let bytes = std::fs::read(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
