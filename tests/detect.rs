@@ -126,10 +126,9 @@ fn finds_the_plate_where_openalpr_marked_it() {
 /// The plate detector's reader: the plate is read and kept, the sticker beside it is read and
 /// dropped.
 #[test]
-fn the_candidates_reader_keeps_the_plate_it_reads_and_drops_a_sticker() {
+fn the_plate_reader_keeps_the_plate_it_reads_and_drops_a_sticker() {
     use preflight::detect::textplates::not_a_plate;
-    let mut d =
-        load(TEXT_MODEL_FILE, TextPlateDetector::from_file).with_reader(load(READER_MODEL_FILE, TextReader::from_file));
+    let mut d = plates();
     let img = image("plates/alpr__JIY4434.jpg"); // a Brazilian plate JIY·4434, a "PR" sticker
     let pass = d.passes(img.width, img.height, Effort::Normal)[0];
     let lines = d.text_lines(&img, &pass).unwrap();
