@@ -89,7 +89,11 @@ async function loadModels(/** @type {string} */ base) {
     return new Uint8Array(await res.arrayBuffer());
   };
   // Faces: YuNet. Plates: a text detector and a text reader (the plate verifier is built in).
-  const [face, text, reader] = await Promise.all([get('yunet.onnx'), get('textdet.onnx'), get('textrec.onnx')]);
+  // Fetched together; when some fail, the first in this order is reported, whichever failed first.
+  const got = await Promise.allSettled(['yunet.onnx', 'textdet.onnx', 'textrec.onnx'].map(get));
+  const failed = got.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  const [face, text, reader] = got.map((r) => /** @type {PromiseFulfilledResult<Uint8Array>} */ (r).value);
   glue.loadModels(face, text, reader);
   return performance.now() - t0;
 }
