@@ -1,6 +1,7 @@
 // Installs what a fresh machine lacks, and nothing it already has:
 //   node scripts/setup.mjs            toolchain to build and serve (wasm target, wasm-bindgen, npm deps)
-//   node scripts/setup.mjs --browser  also Debian chromium + chromedriver (for the tests)
+//   node scripts/setup.mjs --browser  also Debian chromium + chromedriver, and ExifTool (the privacy
+//                                     oracle, Debian libimage-exiftool-perl), for the tests
 //   node scripts/setup.mjs --models   also the face/plate detection models (scripts/models.mjs)
 // Versions are pinned: wasm-bindgen-cli must equal the wasm-bindgen crate in Cargo.lock.
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -38,12 +39,16 @@ export async function setup({ browser = false, models = false } = {}) {
     const { ensureModels } = await import('./models.mjs');
     await ensureModels();
   }
-  // 5. Debian's Chromium and ChromeDriver, for wasm-bindgen-test and the e2e tests.
-  if (browser && !(existsSync(chromium) && existsSync(chromedriver))) {
+  // 5. Debian's Chromium and ChromeDriver (wasm-bindgen-test, the e2e tests) and ExifTool (the
+  //    independent reader tests/privacy_oracle.rs checks privacy findings and clean copies with).
+  const missing = [];
+  if (browser && !(existsSync(chromium) && existsSync(chromedriver))) missing.push('chromium', 'chromium-driver');
+  if (browser && !output('exiftool', ['-ver'])) missing.push('libimage-exiftool-perl');
+  if (missing.length) {
     const asRoot = process.getuid && process.getuid() === 0 ? [] : ['sudo'];
     const apt = (args) => (asRoot.length ? run('sudo', ['apt-get', ...args]) : run('apt-get', args));
     apt(['update']);
-    apt(['install', '-y', '--no-install-recommends', 'chromium', 'chromium-driver']);
+    apt(['install', '-y', '--no-install-recommends', ...missing]);
   }
 }
 

@@ -231,7 +231,7 @@ fn serials_owner_and_history_are_named_when_removed() {
         preflight::clean::clean(&corpus("metadata/mei__Olympus_PEN_E-P3.jpg"), &brief(PRIVACY_ALL).rules, &[]).unwrap();
     assert!(c.removed.iter().any(|r| r.starts_with("MakerNote (0x927C)")), "{:?}", c.removed);
     let after = check_bytes(&c.bytes, "x.jpg", PRIVACY_ALL);
-    assert!(after.metadata.privacy.other_serials.is_empty());
+    assert!(after.metadata.privacy.sightings.is_empty(), "{:?}", after.metadata.privacy.sightings);
 }
 
 #[test]

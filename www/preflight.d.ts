@@ -225,7 +225,8 @@ export interface FacesRule extends Block {
 }
 export interface PlatesRule extends Block { max: number }
 export interface PrivacyRule extends Block {
-  forbid: ('gps' | 'serial_numbers' | 'owner' | 'xmp_history' | 'thumbnail_mismatch')[];
+  /** `owner` stands for `photographer` + `camera_owner`. */
+  forbid: ('gps' | 'location_text' | 'serial_numbers' | 'photographer' | 'camera_owner' | 'owner' | 'xmp_history' | 'thumbnail_mismatch')[];
 }
 export interface DuplicatesRule {
   exact?: Severity;

@@ -20,7 +20,7 @@
 //! | [`labels`]     | `labels.present`, `labels.roots`, `labels.depth`, `labels.taxonomy`  |
 //! | [`faces`]      | `faces`, `faces.release`                                             |
 //! | [`plates`]     | `plates`                                                             |
-//! | [`privacy`]    | `privacy.gps`, `privacy.serial_numbers`, `privacy.owner`, `privacy.xmp_history`, `privacy.thumbnail_mismatch` |
+//! | [`privacy`]    | `privacy.gps`, `privacy.location_text`, `privacy.serial_numbers`, `privacy.photographer`, `privacy.camera_owner`, `privacy.xmp_history`, `privacy.thumbnail_mismatch` |
 //! | (always)       | `metadata.consistency` (in [`labels`])                               |
 //! | (pixel rules)  | `pixels` (what was decoded, or why pixel checks could not run)       |
 //! | (always)       | `integrity`                                                          |

@@ -3,29 +3,45 @@
 //! tag it sits in.
 //!
 //! Rule keys (`checks.privacy`):
-//! - `forbid` (required): a list of what must not be in the file:
-//!   - `"gps"`: a GPS position (GPSLatitude / GPSLongitude). Requiring one is
-//!     `exif.required: ["GPSLatitude", "GPSLongitude"]`; a region is `gps.bounds`.
-//!   - `"serial_numbers"`: EXIF BodySerialNumber (0xA431), LensSerialNumber (0xA435), DNG
-//!     CameraSerialNumber (0xC62F), maker-note serials (Canon 0x000C, Nikon 0x001D / 0x00A0,
-//!     Olympus Equipment 0x0101).
-//!   - `"owner"`: EXIF Artist (0x013B), CameraOwnerName (0xA430). Copyright (0x8298) is named
-//!     but allowed (buyers usually want it).
-//!   - `"xmp_history"`: XMP `xmpMM:History` (editing steps and the software that made them) and
-//!     paths naming a user account (`/Users/NAME`, `C:\Users\NAME`, `/home/NAME`).
+//! - `forbid` (required): a list of what must not be in the file. Each category covers every
+//!   container — EXIF (maker notes included where preflight reads them), XMP in any prefix or
+//!   serialisation, IPTC-IIM, PNG text — with the tags listed in [`crate::metadata::identifying`]:
+//!   - `"gps"`: a GPS position (GPSLatitude / GPSLongitude, GPSDest*, GPSAreaInformation, XMP
+//!     `exif:GPS*`). Requiring one is `exif.required: ["GPSLatitude", "GPSLongitude"]`; a region
+//!     is `gps.bounds`.
+//!   - `"location_text"`: where the photo was taken, written as text (city, sub-location,
+//!     province, country; IPTC Extension LocationCreated / LocationShown).
+//!   - `"serial_numbers"`: camera and lens serial numbers.
+//!   - `"photographer"`: the photographer's identity — names (Artist, XPAuthor, `dc:creator`,
+//!     IPTC By-line, PLUS ImageCreator, …) and contact details (IPTC Core CreatorContactInfo:
+//!     e-mail, phone, postal address).
+//!   - `"camera_owner"`: the name a camera was registered to (OwnerName, `aux:OwnerName`).
+//!   - `"owner"`: both of the above (the name of this item before they were split).
+//!   - `"xmp_history"`: XMP `xmpMM:History` (editing steps and the software that made them),
+//!     `DerivedFrom`, `Ingredients`, and paths naming a user account (`/Users/NAME`,
+//!     `C:\Users\NAME`, `/home/NAME`).
 //!   - `"thumbnail_mismatch"`: an EXIF IFD1 thumbnail whose picture (black bars trimmed) has a
 //!     different aspect ratio than the image — an old crop can leak what was cropped out.
 //! - `severity` (`fail` | `warn`, default `fail`).
 //!
-//! Findings: `privacy.gps`, `privacy.serial_numbers`, `privacy.owner`, `privacy.xmp_history`,
+//! Copyright notices are not a privacy category: a buyer needs them. The `photographer`
+//! finding names those it saw, so the photographer knows what stays.
+//!
+//! Findings: `privacy.gps`, `privacy.location_text`, `privacy.serial_numbers`,
+//! `privacy.photographer`, `privacy.camera_owner`, `privacy.xmp_history`,
 //! `privacy.thumbnail_mismatch` — one per forbidden item: pass, or fail/warn quoting the tags.
 
 use super::{Evidence, Severity, finding};
 use crate::brief::json::{Errors, Json, Obj, choose, string_item};
+use crate::metadata::identifying::Category;
 use crate::report::{Finding, Verdict};
 
 /// What a brief can forbid, in finding order.
-pub const ITEMS: &[&str] = &["gps", "serial_numbers", "owner", "xmp_history", "thumbnail_mismatch"];
+pub const ITEMS: &[&str] =
+    &["gps", "location_text", "serial_numbers", "photographer", "camera_owner", "xmp_history", "thumbnail_mismatch"];
+
+/// Names a brief may use besides [`ITEMS`], and what each stands for.
+const ALIASES: &[(&str, &[&str])] = &[("owner", &["photographer", "camera_owner"])];
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PrivacyRule {
@@ -38,23 +54,40 @@ impl PrivacyRule {
     pub fn needs_decoder(&self) -> bool {
         self.forbid.contains(&"thumbnail_mismatch")
     }
+
+    pub fn forbids(&self, item: &str) -> bool {
+        self.forbid.contains(&item)
+    }
 }
 
 pub fn parse(o: &mut Obj<'_>) -> PrivacyRule {
-    let item = |path: &str, v: &Json, errs: &Errors| choose(string_item(path, v, errs)?, ITEMS, path, errs);
+    let names: Vec<&'static str> = ITEMS.iter().copied().chain(ALIASES.iter().map(|(a, _)| *a)).collect();
+    let item = |path: &str, v: &Json, errs: &Errors| choose(string_item(path, v, errs)?, &names, path, errs);
     let mut forbid: Vec<&'static str> = Vec::new();
     if !o.has("forbid") {
         o.error("forbid", format!("missing; list what must not be in the file: {}", ITEMS.join(", ")));
     }
+    let mut listed: Vec<&'static str> = Vec::new();
     for f in o.list("forbid", item).unwrap_or_default() {
-        if forbid.contains(&f) {
+        if listed.contains(&f) {
             o.error("forbid", format!("\"{f}\" is listed twice"));
-        } else {
-            forbid.push(f);
+            continue;
+        }
+        listed.push(f);
+        let expanded = ALIASES.iter().find(|(a, _)| *a == f).map_or(&[f][..], |(_, to)| to).to_vec();
+        for e in expanded {
+            let e = ITEMS.iter().copied().find(|i| *i == e).unwrap_or(f);
+            if !forbid.contains(&e) {
+                forbid.push(e);
+            }
         }
     }
     forbid.sort_by_key(|f| ITEMS.iter().position(|i| i == f));
     PrivacyRule { forbid, severity: Severity::parse(o) }
+}
+
+fn category(item: &str) -> Option<Category> {
+    Category::ALL.into_iter().find(|c| c.key() == item)
 }
 
 pub fn evaluate(rule: &PrivacyRule, ev: &Evidence<'_>, out: &mut Vec<Finding>) {
@@ -62,72 +95,97 @@ pub fn evaluate(rule: &PrivacyRule, ev: &Evidence<'_>, out: &mut Vec<Finding>) {
     let t = &m.privacy;
     for &item in &rule.forbid {
         let id = format!("privacy.{item}");
-        // (tag = value) pairs found, and what to do about them.
-        let (found, fix): (Vec<String>, &str) = match item {
-            "gps" => (
-                m.gps.iter().map(|g| format!("GPSLatitude/GPSLongitude = {}", super::gps::position_label(g))).collect(),
-                "remove the location (exiftool -gps:all= FILE, or your export's \"remove location\" option)",
-            ),
-            "serial_numbers" => {
-                let mut v: Vec<String> =
-                    [("BodySerialNumber (0xA431)", &m.body_serial), ("LensSerialNumber (0xA435)", &m.lens_serial)]
-                        .into_iter()
-                        .filter_map(|(tag, val)| val.as_ref().map(|s| format!("{tag} = {s}")))
-                        .collect();
-                v.extend(t.other_serials.iter().map(|(tag, s)| format!("{tag} = {s}")));
-                (v, "remove them (exiftool -SerialNumber= -LensSerialNumber= -MakerNotes:all= FILE)")
+        // (tag = value) pairs found.
+        let mut found: Vec<String> = Vec::new();
+        if item == "gps"
+            && let Some(g) = &m.gps
+        {
+            found.push(format!("GPSLatitude/GPSLongitude = {}", super::gps::position_label(g)));
+        }
+        if item == "xmp_history" {
+            if t.xmp_history_events > 0 {
+                let agents = if t.xmp_software_agents.is_empty() {
+                    String::new()
+                } else {
+                    format!(", stEvt:softwareAgent: {}", t.xmp_software_agents.join(", "))
+                };
+                found.push(format!("xmpMM:History = {} events{agents}", t.xmp_history_events));
             }
-            "owner" => (
-                [("Artist (0x013B)", &m.artist), ("CameraOwnerName (0xA430)", &t.camera_owner)]
-                    .into_iter()
-                    .filter_map(|(tag, val)| val.as_ref().map(|s| format!("{tag} = {s}")))
-                    .collect(),
-                "remove them (exiftool -Artist= -OwnerName= FILE) or clear your name in the camera's settings",
-            ),
-            "xmp_history" => {
-                let mut v = Vec::new();
-                if t.xmp_history_events > 0 {
-                    let agents = if t.xmp_software_agents.is_empty() {
-                        String::new()
-                    } else {
-                        format!(", stEvt:softwareAgent: {}", t.xmp_software_agents.join(", "))
-                    };
-                    v.push(format!("xmpMM:History = {} events{agents}", t.xmp_history_events));
+            found.extend(t.xmp_personal_paths.iter().map(|p| format!("XMP path {p}…")));
+        }
+        if let Some(c) = category(item) {
+            for s in t.of(c) {
+                if c == Category::XmpHistory && s.tag == "XMP xmpMM:History" {
+                    continue; // counted above
                 }
-                v.extend(t.xmp_personal_paths.iter().map(|p| format!("XMP path {p}…")));
-                (v, "remove the editing history (exiftool -xmp-xmpMM:all= FILE) or export without it")
+                found.push(format!("{} = {}", s.tag, short(&s.value)));
             }
-            _ => match thumbnail_mismatch(ev) {
-                Ok(v) => (v.into_iter().collect(), "remove the old thumbnail (exiftool -ThumbnailImage= FILE)"),
+        }
+        if item == "thumbnail_mismatch" {
+            match thumbnail_mismatch(ev) {
+                Ok(v) => found.extend(v),
                 Err(why) => {
                     let msg = format!("The embedded thumbnail could not be compared: {why}.");
                     out.push(finding(&id, Verdict::Warn, None, Some("not present".into()), msg));
                     continue;
                 }
-            },
-        };
+            }
+        }
         let expected = Some("not present".to_string());
         if found.is_empty() {
             let mut msg = format!("No {} in the file.", label(item));
-            if item == "owner"
-                && let Some(c) = &m.copyright
-            {
-                msg.push_str(&format!(" Copyright (0x8298) = {c} is kept (buyers usually want it)."));
+            if item == "photographer" && !t.rights.is_empty() {
+                let kept: Vec<String> = t.rights.iter().map(|(tag, v)| format!("{tag} = {}", short(v))).collect();
+                msg.push_str(&format!(" Kept (a buyer needs to know whose work it is): {}.", kept.join("; ")));
             }
             out.push(finding(&id, Verdict::Pass, Some("none".into()), expected, msg));
         } else {
             let list = found.join("; ");
-            let msg = format!("The brief forbids {}: {list}. To fix, {fix}.", label(item));
+            let msg = format!("The brief forbids {}: {list}. To fix, {}.", label(item), fix(item));
             out.push(finding(&id, rule.severity.verdict(), Some(list), expected, msg));
         }
+    }
+}
+
+/// A value cut to 200 characters for a finding.
+fn short(v: &str) -> String {
+    match v.char_indices().nth(200) {
+        Some((i, _)) => format!("{}…", &v[..i]),
+        None => v.to_string(),
+    }
+}
+
+fn fix(item: &str) -> &'static str {
+    match item {
+        "gps" => {
+            "remove the location (preflight's clean copy does; or exiftool -gps:all= -xmp-exif:gps*= FILE, or your export's \"remove location\" option)"
+        }
+        "location_text" => {
+            "remove the place names (preflight's clean copy does; or clear City, State, Country and Location in your cataloguing software)"
+        }
+        "serial_numbers" => {
+            "remove them (preflight's clean copy does; or exiftool -SerialNumber= -LensSerialNumber= -XMP:SerialNumber= -MakerNotes:all= FILE)"
+        }
+        "photographer" => {
+            "remove them (preflight's clean copy does, keeping copyright notices; or clear the creator and contact fields of your export preset)"
+        }
+        "camera_owner" => {
+            "remove it (preflight's clean copy does; or exiftool -OwnerName= -XMP:OwnerName= FILE) and clear the owner name in the camera's settings"
+        }
+        "xmp_history" => {
+            "remove the editing history (preflight's clean copy does; or exiftool -xmp-xmpMM:all= FILE) or export without it"
+        }
+        _ => "remove the old thumbnail (preflight's clean copy does; or exiftool -ThumbnailImage= FILE)",
     }
 }
 
 fn label(item: &str) -> &'static str {
     match item {
         "gps" => "a GPS position",
+        "location_text" => "place names (city, region, country, location)",
         "serial_numbers" => "camera or lens serial numbers",
-        "owner" => "owner or artist names",
+        "photographer" => "the photographer's name or contact details",
+        "camera_owner" => "a camera owner's name",
         "xmp_history" => "XMP editing history or personal paths",
         _ => "an embedded thumbnail that differs from the image",
     }
@@ -200,47 +258,68 @@ mod tests {
     use super::*;
     use crate::metadata::Gps;
 
-    const ALL: &str =
-        r#"{"privacy": {"forbid": ["thumbnail_mismatch", "gps", "serial_numbers", "owner", "xmp_history"]}}"#;
+    const ALL: &str = r#"{"privacy": {"forbid": ["thumbnail_mismatch", "gps", "serial_numbers", "owner", "xmp_history", "location_text"]}}"#;
 
     #[test]
     fn a_clean_file_passes_every_item_and_copyright_is_kept() {
         let mut f = Fixture::jpeg();
-        f.metadata.copyright = Some("© A. Person".into());
+        f.metadata.privacy.rights = vec![("Copyright (0x8298)".into(), "© A. Person".into())];
         let out = f.run(ALL);
         let ids: Vec<_> = out.iter().filter(|x| x.check.starts_with("privacy")).map(|x| x.check.as_str()).collect();
         assert_eq!(
             ids,
             [
                 "privacy.gps",
+                "privacy.location_text",
                 "privacy.serial_numbers",
-                "privacy.owner",
+                "privacy.photographer",
+                "privacy.camera_owner",
                 "privacy.xmp_history",
                 "privacy.thumbnail_mismatch"
-            ]
+            ],
+            "\"owner\" stands for photographer and camera_owner"
         );
         assert!(out.iter().all(|x| x.verdict == Verdict::Pass), "{out:#?}");
-        assert!(one(&out, "privacy.owner").message.contains("Copyright (0x8298) = © A. Person is kept"));
+        assert!(
+            one(&out, "privacy.photographer")
+                .message
+                .contains("Kept (a buyer needs to know whose work it is): Copyright (0x8298) = © A. Person.")
+        );
     }
 
     #[test]
     fn each_item_quotes_its_tags() {
+        use crate::metadata::identifying::Category::Gps as GpsText;
+        use crate::metadata::identifying::Category::{CameraOwner, LocationText, Photographer, SerialNumbers};
         let mut f = Fixture::jpeg();
         f.metadata.gps = Some(Gps { lat: 52.5, lon: 13.4, alt: None });
-        f.metadata.body_serial = Some("123063022888".into());
-        f.metadata.privacy.other_serials = vec![("Canon SerialNumber (MakerNotes 0x000C)".into(), "42".into())];
-        f.metadata.privacy.camera_owner = Some("H. Miley".into());
-        f.metadata.privacy.xmp_history_events = 2;
-        f.metadata.privacy.xmp_software_agents = vec!["Adobe Photoshop Lightroom 6.3 (Macintosh)".into()];
-        f.metadata.privacy.xmp_personal_paths = vec!["/Users/jane".into()];
+        let p = &mut f.metadata.privacy;
+        p.sighted(SerialNumbers, "SerialNumber (0xA431)", "123063022888");
+        p.sighted(SerialNumbers, "Canon SerialNumber (MakerNotes 0x000C)", "42");
+        p.sighted(CameraOwner, "OwnerName (0xA430)", "H. Miley");
+        p.sighted(Photographer, "IPTC By-line (2:80)", "Jane Doe");
+        p.sighted(Photographer, "XMP Iptc4xmpCore:CreatorContactInfo", "CiEmailWork = jane@example.com");
+        p.sighted(LocationText, "IPTC City (2:90)", "Berlin");
+        p.sighted(GpsText, "XMP exif:GPSLatitude", "52,30.0N");
+        p.xmp_history_events = 2;
+        p.xmp_software_agents = vec!["Adobe Photoshop Lightroom 6.3 (Macintosh)".into()];
+        p.xmp_personal_paths = vec!["/Users/jane".into()];
         let out = f.run(ALL);
         let get = |id: &str| one(&out, id).measured.clone().unwrap();
-        assert_eq!(get("privacy.gps"), "GPSLatitude/GPSLongitude = 52.50000° N, 13.40000° E");
+        assert_eq!(
+            get("privacy.gps"),
+            "GPSLatitude/GPSLongitude = 52.50000° N, 13.40000° E; XMP exif:GPSLatitude = 52,30.0N"
+        );
         assert_eq!(
             get("privacy.serial_numbers"),
-            "BodySerialNumber (0xA431) = 123063022888; Canon SerialNumber (MakerNotes 0x000C) = 42"
+            "SerialNumber (0xA431) = 123063022888; Canon SerialNumber (MakerNotes 0x000C) = 42"
         );
-        assert_eq!(get("privacy.owner"), "CameraOwnerName (0xA430) = H. Miley");
+        assert_eq!(get("privacy.camera_owner"), "OwnerName (0xA430) = H. Miley");
+        assert_eq!(
+            get("privacy.photographer"),
+            "IPTC By-line (2:80) = Jane Doe; XMP Iptc4xmpCore:CreatorContactInfo = CiEmailWork = jane@example.com"
+        );
+        assert_eq!(get("privacy.location_text"), "IPTC City (2:90) = Berlin");
         assert_eq!(
             get("privacy.xmp_history"),
             "xmpMM:History = 2 events, stEvt:softwareAgent: Adobe Photoshop Lightroom 6.3 (Macintosh); XMP path /Users/jane…"
@@ -248,17 +327,18 @@ mod tests {
         let s = one(&out, "privacy.serial_numbers");
         assert_eq!(s.verdict, Verdict::Fail);
         assert!(
-            s.message.starts_with("The brief forbids camera or lens serial numbers: BodySerialNumber"),
+            s.message.starts_with("The brief forbids camera or lens serial numbers: SerialNumber"),
             "{}",
             s.message
         );
-        let warn = f.run(r#"{"privacy": {"forbid": ["owner"], "severity": "warn"}}"#);
-        assert_eq!(one(&warn, "privacy.owner").verdict, Verdict::Warn);
+        let warn = f.run(r#"{"privacy": {"forbid": ["camera_owner"], "severity": "warn"}}"#);
+        assert_eq!(one(&warn, "privacy.camera_owner").verdict, Verdict::Warn);
     }
 
     #[test]
     fn rule_errors() {
-        let e = brief_errors(r#"{"privacy": {"forbid": ["serials", "gps", "gps"]}}"#);
+        let e = brief_errors(r#"{"privacy": {"forbid": ["serials", "gps", "gps", "owner", "photographer"]}}"#);
+        assert_eq!(e.len(), 2, "owner and photographer overlap, which is fine: {e:?}");
         assert!(e[0].starts_with("checks.privacy.forbid[0]: unknown value \"serials\""), "{e:?}");
         assert_eq!(e[1], "checks.privacy.forbid: \"gps\" is listed twice");
         let e = brief_errors(r#"{"privacy": {"severity": "warn"}}"#);

@@ -199,7 +199,7 @@ fn metadata_segment(
         }
         0xE2 if p.starts_with(b"ICC_PROFILE\0") => Keep::Same,
         0xE2 if p.starts_with(b"MPF\0") => Keep::Drop("the index of embedded preview images".into()),
-        0xED if p.starts_with(PHOTOSHOP_ID) => photoshop(p, removed)?,
+        0xED if p.starts_with(PHOTOSHOP_ID) => photoshop(p, plan, removed)?,
         0xEE if p.starts_with(b"Adobe") => Keep::Same,
         0xFE => Keep::Drop("free text that can hold anything".into()),
         0xE1..=0xEF => Keep::Drop("vendor metadata no brief needs".into()),
@@ -207,12 +207,15 @@ fn metadata_segment(
     })
 }
 
-/// Photoshop image resources: keeps IPTC (0x0404), its digest (0x0425) and resolution
-/// (0x03ED); drops the rest (thumbnails 0x0409/0x040C, EXIF/XMP copies 0x0422–0x0424, …).
-fn photoshop(p: &[u8], removed: &mut Vec<String>) -> Result<Keep, String> {
+/// Photoshop image resources: keeps IPTC (0x0404, rewritten by [`super::iptc`]), its digest
+/// (0x0425, dropped when the IPTC changed) and resolution (0x03ED); drops the rest (thumbnails
+/// 0x0409/0x040C, EXIF/XMP copies 0x0422–0x0424, …).
+fn photoshop(p: &[u8], plan: &Plan, removed: &mut Vec<String>) -> Result<Keep, String> {
     const KEEP: [u16; 3] = [0x0404, 0x0425, 0x03ED];
     let mut kept = PHOTOSHOP_ID.to_vec();
     let mut dropped = Vec::new();
+    let mut iptc_changed = false;
+    let mut digest: Option<Vec<u8>> = None;
     let mut i = PHOTOSHOP_ID.len();
     while i + 12 <= p.len() && &p[i..i + 4] == b"8BIM" {
         let id = u16::from_be_bytes([p[i + 4], p[i + 5]]);
@@ -222,21 +225,42 @@ fn photoshop(p: &[u8], removed: &mut Vec<String>) -> Result<Keep, String> {
         else {
             break;
         };
+        let data_end = (name_end + 4).saturating_add(size).min(p.len());
         let end = (name_end + 4).saturating_add((size + 1) & !1).min(p.len());
-        if KEEP.contains(&id) {
+        if id == 0x0404 {
+            match super::iptc::rewrite_iim(&p[name_end + 4..data_end], plan) {
+                Some((new, why)) => {
+                    removed.extend(why);
+                    iptc_changed = true;
+                    kept.extend_from_slice(&super::iptc::resource(0x0404, &new));
+                }
+                None => kept.extend_from_slice(&p[i..end]),
+            }
+        } else if id == 0x0425 {
+            digest = Some(p[i..end].to_vec());
+        } else if KEEP.contains(&id) {
             kept.extend_from_slice(&p[i..end]);
         } else {
             dropped.push(format!("0x{id:04X}"));
         }
         i = end;
     }
-    if dropped.is_empty() {
+    match digest {
+        // The digest is the IPTC's MD5: a stale one would say the IPTC was edited by a tool
+        // that did not understand it.
+        Some(_) if iptc_changed => removed.push("Photoshop resource 0x0425 (the old IPTC's digest)".into()),
+        Some(d) => kept.extend_from_slice(&d),
+        None => {}
+    }
+    if dropped.is_empty() && !iptc_changed {
         return Ok(Keep::Same);
     }
-    removed.push(format!(
-        "Photoshop resources {} (thumbnails, copies of EXIF/XMP, editing state): only IPTC is kept",
-        dropped.join(", ")
-    ));
+    if !dropped.is_empty() {
+        removed.push(format!(
+            "Photoshop resources {} (thumbnails, copies of EXIF/XMP, editing state): only IPTC is kept",
+            dropped.join(", ")
+        ));
+    }
     Ok(if kept.len() > PHOTOSHOP_ID.len() {
         Keep::New(segment(0xED, &kept)?)
     } else {

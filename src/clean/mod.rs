@@ -10,12 +10,11 @@
 //! (`exif.required`, or a `gps.bounds` rule, which needs a position to judge) is kept even when
 //! its item is forbidden, and the copy's notes say so.
 //!
-//! | item | EXIF | XMP |
-//! |---|---|---|
-//! | `gps` | the GPS directory (0x8825, every GPS tag) | `exif:GPS*` |
-//! | `serial_numbers` | BodySerialNumber 0xA431, LensSerialNumber 0xA435, CameraSerialNumber 0xC62F | `aux:SerialNumber`, `aux:LensSerialNumber`, `exifEX:BodySerialNumber`, `exifEX:LensSerialNumber` |
-//! | `owner` | Artist 0x013B, XPAuthor 0x9C9D, CameraOwnerName 0xA430 | `tiff:Artist`, `aux:OwnerName`, `exifEX:CameraOwnerName` |
-//! | `xmp_history` | ApplicationNotes 0x02BC (XMP inside EXIF) | `xmpMM:History`, `xmpMM:DerivedFrom`, `xmpMM:Ingredients`, `xmpMM:Pantry`, `photoshop:DocumentAncestors`, any property naming a user account's path |
+//! Which tag is in which category is [`crate::metadata::identifying`]'s table — the same one the
+//! `privacy.*` findings read with, so what the card names is what the copy drops — in EXIF (the
+//! GPS directory 0x8825 goes whole), XMP (by namespace, whatever the prefix: [`xmp`]) and
+//! IPTC-IIM ([`iptc`]). XMP inside EXIF (ApplicationNotes 0x02BC) goes with `xmp_history`.
+//! Copyright notices stay (a buyer needs them) and the copy's notes name them.
 //!
 //! Always dropped, whatever the brief: the IFD1 thumbnail (can show an old crop; nobody
 //! requires it), the MakerNote (a vendor blob holding serial numbers, whose internal offsets
@@ -30,6 +29,7 @@
 //! ([`clean`] returns `Err`): never a copy that silently still holds a GPS position.
 
 pub mod exif_rewrite;
+pub mod iptc;
 pub mod jpeg;
 pub mod png;
 pub mod webp;
@@ -39,16 +39,15 @@ pub mod xmp;
 pub mod blur;
 
 use crate::checks::Rules;
+use crate::metadata::identifying::{self, Category};
 use crate::report::ObjectBox;
 use exif_rewrite::Dir;
 
 /// What a clean copy drops; see the module docs.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Plan {
-    pub gps: bool,
-    pub serial_numbers: bool,
-    pub owner: bool,
-    pub xmp_history: bool,
+    /// The privacy categories dropped ([`crate::metadata::identifying`]).
+    pub drop: Vec<Category>,
     /// Forbidden items kept because the brief requires them, for the copy's notes.
     pub notes: Vec<String>,
     keep_body_serial: bool,
@@ -59,37 +58,37 @@ pub struct Plan {
 impl Plan {
     /// Everything identifying dropped (a brief without a `privacy` block).
     pub fn strip_all() -> Plan {
-        Plan { gps: true, serial_numbers: true, owner: true, xmp_history: true, ..Plan::default() }
+        Plan { drop: Category::ALL.to_vec(), ..Plan::default() }
+    }
+
+    pub fn drops(&self, c: Category) -> bool {
+        self.drop.contains(&c)
     }
 
     pub fn from_rules(rules: &Rules) -> Plan {
         let mut plan = match &rules.privacy {
             None => Plan::strip_all(),
-            Some(p) => Plan {
-                gps: p.forbid.contains(&"gps"),
-                serial_numbers: p.forbid.contains(&"serial_numbers"),
-                owner: p.forbid.contains(&"owner"),
-                xmp_history: p.forbid.contains(&"xmp_history"),
-                ..Plan::default()
-            },
+            Some(p) => {
+                Plan { drop: Category::ALL.into_iter().filter(|c| p.forbids(c.key())).collect(), ..Plan::default() }
+            }
         };
         let required: &[&str] = rules.exif.as_ref().map_or(&[], |e| &e.required);
         let requires = |f: &str| required.contains(&f);
         let needs_gps =
             required.iter().any(|f| f.starts_with("GPS")) || rules.gps.as_ref().is_some_and(|g| g.bounds.is_some());
-        if plan.gps && needs_gps {
-            plan.gps = false;
+        if plan.drops(Category::Gps) && needs_gps {
+            plan.drop.retain(|&c| c != Category::Gps);
             plan.notes.push("GPS kept: the brief requires a position (exif.required or gps.bounds)".into());
         }
-        if plan.serial_numbers {
+        if plan.drops(Category::SerialNumbers) {
             plan.keep_body_serial = requires("SerialNumber");
             plan.keep_lens_serial = requires("LensSerialNumber");
         }
-        if plan.owner {
+        if plan.drops(Category::Photographer) {
             plan.keep_artist = requires("Artist");
         }
         for (kept, name) in [
-            (plan.keep_body_serial, "BodySerialNumber"),
+            (plan.keep_body_serial, "SerialNumber"),
             (plan.keep_lens_serial, "LensSerialNumber"),
             (plan.keep_artist, "Artist"),
         ] {
@@ -102,16 +101,18 @@ impl Plan {
 
     /// Why an EXIF tag is left out of the copy (`None`: kept).
     pub fn drop_reason(&self, dir: Dir, tag: u16) -> Option<&'static str> {
+        use Category::*;
         const SERIAL: &str = "a serial number identifies the camera's owner";
-        const OWNER: &str = "names the photographer or owner";
+        const OWNER: &str = "names the photographer";
         match (dir, tag) {
-            (Dir::Ifd0, 0x8825) if self.gps => Some("the brief forbids a GPS position"),
-            (Dir::Exif, 0xA431) if self.serial_numbers && !self.keep_body_serial => Some(SERIAL),
-            (Dir::Exif, 0xA435) if self.serial_numbers && !self.keep_lens_serial => Some(SERIAL),
-            (Dir::Ifd0, 0xC62F) if self.serial_numbers => Some(SERIAL),
-            (Dir::Ifd0, 0x013B) if self.owner && !self.keep_artist => Some(OWNER),
-            (Dir::Ifd0, 0x9C9D) | (Dir::Exif, 0xA430) if self.owner => Some(OWNER),
-            (Dir::Ifd0, 0x02BC) if self.xmp_history => Some("XMP inside EXIF, which may hold editing history"),
+            (Dir::Ifd0, 0x8825) if self.drops(Gps) => Some("the brief forbids a GPS position"),
+            (Dir::Exif, 0xA431) if self.drops(SerialNumbers) && !self.keep_body_serial => Some(SERIAL),
+            (Dir::Exif, 0xA435) if self.drops(SerialNumbers) && !self.keep_lens_serial => Some(SERIAL),
+            (Dir::Ifd0, 0xC62F) if self.drops(SerialNumbers) => Some(SERIAL),
+            (Dir::Ifd0, 0x013B) if self.drops(Photographer) && !self.keep_artist => Some(OWNER),
+            (Dir::Ifd0, 0x9C9D) if self.drops(Photographer) => Some(OWNER),
+            (Dir::Exif, 0xA430) if self.drops(CameraOwner) => Some("names the camera's owner"),
+            (Dir::Ifd0, 0x02BC) if self.drops(XmpHistory) => Some("XMP inside EXIF, which may hold editing history"),
             (Dir::Exif, 0x927C) => {
                 Some("maker notes hold serial numbers, and their offsets point into the original layout")
             }
@@ -120,31 +121,45 @@ impl Plan {
         }
     }
 
-    /// Why an XMP property (qualified name, and its value or whole element text) is dropped.
-    pub fn xmp_drop_reason(&self, name: &str, value: &str) -> Option<&'static str> {
-        let serial = ["aux:SerialNumber", "aux:LensSerialNumber", "exifEX:BodySerialNumber", "exifEX:LensSerialNumber"];
-        let owner = ["tiff:Artist", "aux:OwnerName", "exifEX:CameraOwnerName"];
-        let history =
-            ["xmpMM:History", "xmpMM:DerivedFrom", "xmpMM:Ingredients", "xmpMM:Pantry", "photoshop:DocumentAncestors"];
-        let keep_serial = match name {
-            "aux:SerialNumber" | "exifEX:BodySerialNumber" => self.keep_body_serial,
-            _ => self.keep_lens_serial,
+    /// Why an XMP property (namespace URI, local name; `value`: its own text) is dropped.
+    pub fn xmp_drop_reason(&self, ns: &str, local: &str, value: &str) -> Option<&'static str> {
+        use crate::metadata::xml::uri;
+        use Category::*;
+        let category = identifying::xmp(ns, local)
+            .or_else(|| (ns == uri("exif") && local.starts_with("GPS")).then_some(Gps))
+            .filter(|&c| self.drops(c));
+        let kept = match (category, local) {
+            (Some(SerialNumbers), "SerialNumber" | "BodySerialNumber") => self.keep_body_serial,
+            (Some(SerialNumbers), _) => self.keep_lens_serial,
+            (Some(Photographer), "Artist" | "creator") => self.keep_artist,
+            _ => false,
         };
-        if self.gps && name.starts_with("exif:GPS") {
-            Some("the brief forbids a GPS position")
-        } else if self.serial_numbers && serial.contains(&name) && !keep_serial {
-            Some("a serial number identifies the camera's owner")
-        } else if self.owner && owner.contains(&name) && !(name == "tiff:Artist" && self.keep_artist) {
-            Some("names the photographer or owner")
-        } else if self.xmp_history && history.contains(&name) {
-            Some("editing history: the software, steps and files behind the photo")
-        } else if self.xmp_history
-            && crate::metadata::xmp::PERSONAL_PATH_PREFIXES.iter().any(|(p, _)| value.contains(p))
-        {
-            Some("a path naming a user account")
-        } else {
-            None
+        match category {
+            Some(_) if kept => None,
+            Some(Gps) => Some("the brief forbids a GPS position"),
+            Some(LocationText) => Some("names where the photo was taken"),
+            Some(SerialNumbers) => Some("a serial number identifies the camera's owner"),
+            Some(Photographer) => Some("names or contacts the photographer"),
+            Some(CameraOwner) => Some("names the camera's owner"),
+            Some(XmpHistory) => Some("editing history: the software, steps and files behind the photo"),
+            None if self.drops(XmpHistory) && !identifying::personal_paths(value).is_empty() => {
+                Some("a path naming a user account")
+            }
+            None => None,
         }
+    }
+
+    /// Why an IPTC-IIM dataset is dropped.
+    pub fn iptc_drop_reason(&self, record: u8, dataset: u8) -> Option<&'static str> {
+        let (c, _) = identifying::iptc(record, dataset)?;
+        if !self.drops(c) || (c == Category::Photographer && dataset == 80 && self.keep_artist) {
+            return None;
+        }
+        Some(if c == Category::LocationText {
+            "names where the photo was taken"
+        } else {
+            "names or contacts the photographer"
+        })
     }
 }
 
@@ -207,7 +222,15 @@ pub fn clean(bytes: &[u8], rules: &Rules, regions: &[Region]) -> Result<Cleaned,
     } else {
         return Err(unsupported(bytes));
     };
-    cleaned.notes.splice(0..0, plan.notes);
+    cleaned.notes.splice(0..0, plan.notes.iter().cloned());
+    if plan.drops(Category::Photographer) {
+        let rights = rights(bytes);
+        if !rights.is_empty() {
+            cleaned
+                .notes
+                .push(format!("Copyright kept (a buyer needs to know whose work it is): {}", rights.join("; ")));
+        }
+    }
     Ok(cleaned)
 }
 
@@ -232,6 +255,15 @@ fn blur_jpeg(bytes: &[u8], pieces: jpeg::Pieces, regions: &[Region]) -> Result<C
 #[cfg(not(feature = "pixels"))]
 fn blur_jpeg(_: &[u8], _: jpeg::Pieces, _: &[Region]) -> Result<Cleaned, String> {
     Err("this build of the engine has no image decoders, so it cannot blur; the copy was not made".into())
+}
+
+/// The copyright notices the file carries, as `tag = value`.
+fn rights(bytes: &[u8]) -> Vec<String> {
+    let mut src = crate::source::SliceSource(bytes);
+    let mut reader = crate::source::Reader::new(&mut src);
+    let Ok(probe) = crate::probe::probe(&mut reader) else { return Vec::new() };
+    let m = crate::metadata::read(&mut reader, &probe);
+    m.privacy.rights.into_iter().map(|(tag, v)| format!("{tag} = {v}")).collect()
 }
 
 /// Why no copy was made of a format preflight does not rewrite.

@@ -76,6 +76,27 @@ pub fn rewrite(b: &[u8], plan: &Plan) -> Result<(Vec<u8>, Vec<String>), String> 
                         }
                         Err(why) => removed.push(format!("iTXt XMP, all of it: {why}, so it could not be rewritten")),
                     }
+                } else if keyword_text == "Raw profile type iptc" {
+                    let plain;
+                    let text_data = if &kind == b"tEXt" {
+                        data
+                    } else {
+                        plain = [
+                            keyword,
+                            b"\0",
+                            &text_chunk_text(&kind, data).ok_or("a compressed IPTC profile does not inflate")?,
+                        ]
+                        .concat();
+                        &plain[..]
+                    };
+                    match super::iptc::png_raw_profile(text_data, plan) {
+                        Ok(None) => out.extend_from_slice(chunk),
+                        Ok(Some((new, why))) => {
+                            removed.extend(why);
+                            put_chunk(&mut out, b"tEXt", &new);
+                        }
+                        Err(why) => removed.push(format!("{label} \"Raw profile type iptc\", all of it: {why}")),
+                    }
                 } else if KEPT_TEXT.contains(&keyword_text.as_ref()) {
                     out.extend_from_slice(chunk);
                 } else {
@@ -95,6 +116,21 @@ pub fn rewrite(b: &[u8], plan: &Plan) -> Result<(Vec<u8>, Vec<String>), String> 
             return Ok((out, removed));
         }
     }
+}
+
+/// The text of a zTXt or iTXt chunk (after its keyword), inflated when compressed.
+fn text_chunk_text(kind: &[u8; 4], data: &[u8]) -> Option<Vec<u8>> {
+    let k = data.iter().position(|&c| c == 0)? + 1;
+    let limit = 4 * crate::metadata::iptc::MAX_IPTC as usize;
+    let inflate = |z: &[u8]| miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(z, limit).ok();
+    if kind == b"zTXt" {
+        return inflate(data.get(k + 1..)?);
+    }
+    let flag = *data.get(k)?;
+    let lang_end = k + 2 + data.get(k + 2..)?.iter().position(|&c| c == 0)?;
+    let tkw_end = lang_end + 1 + data.get(lang_end + 1..)?.iter().position(|&c| c == 0)?;
+    let raw = data.get(tkw_end + 1..)?;
+    if flag == 1 { inflate(raw) } else { Some(raw.to_vec()) }
 }
 
 /// A chunk's new data and a line per thing dropped from it.

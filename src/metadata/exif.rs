@@ -12,6 +12,7 @@
 //! # Allocations
 //! One IFD's entries at a time (≤ 12 KB) and each string value read (≤ 64 KB).
 
+use super::identifying::Category;
 use super::{Gps, Metadata};
 use crate::probe::Block;
 use crate::probe::tiff::{self, Entry, Tiff};
@@ -103,9 +104,25 @@ fn read_main(reader: &mut Reader<'_>, tiff: &Tiff, entries: &[Entry], out: &mut 
     set(&mut out.lens_make, text(reader, 0xA433));
     set(&mut out.lens_model, text(reader, 0xA434));
     set(&mut out.lens_serial, text(reader, 0xA435));
-    set(&mut out.privacy.camera_owner, text(reader, 0xA430));
-    if let Some(v) = text(reader, 0xC62F) {
-        push_serial(out, "CameraSerialNumber (0xC62F)", v);
+    for (tag, name, category) in [
+        (0x013B, "Artist (0x013B)", Category::Photographer),
+        (0xA430, "OwnerName (0xA430)", Category::CameraOwner),
+        (0xA431, "SerialNumber (0xA431)", Category::SerialNumbers),
+        (0xA435, "LensSerialNumber (0xA435)", Category::SerialNumbers),
+        (0xC62F, "CameraSerialNumber (0xC62F)", Category::SerialNumbers),
+    ] {
+        if let Some(v) = text(reader, tag) {
+            out.privacy.sighted(category, name, v);
+        }
+    }
+    // XPAuthor: Windows' UCS-2 "Authors" field (type BYTE).
+    if let Some(v) = tiff::find(entries, 0x9C9D).and_then(|e| xp_text(reader, tiff, e)) {
+        out.privacy.sighted(Category::Photographer, "XPAuthor (0x9C9D)", v);
+    }
+    if let Some(v) = text(reader, 0x8298)
+        && !out.privacy.rights.iter().any(|(t, _)| t.starts_with("Copyright (0x8298)"))
+    {
+        out.privacy.rights.push(("Copyright (0x8298)".into(), v));
     }
     set(&mut out.offset_time_original, text(reader, 0x9011));
 
@@ -155,9 +172,19 @@ fn read_main(reader: &mut Reader<'_>, tiff: &Tiff, entries: &[Entry], out: &mut 
 }
 
 fn push_serial(out: &mut Metadata, tag: &str, value: String) {
-    if !out.privacy.other_serials.iter().any(|(t, _)| t == tag) {
-        out.privacy.other_serials.push((tag.to_string(), value));
+    out.privacy.sighted(Category::SerialNumbers, tag, value);
+}
+
+/// A Windows XP* field: UCS-2 little-endian text in a BYTE array, NUL-terminated.
+fn xp_text(reader: &mut Reader<'_>, tiff: &Tiff, e: &Entry) -> Option<String> {
+    if !tiff.readable(e) || !matches!(e.kind, 1 | 7) {
+        return None;
     }
+    let raw = reader.read_vec(e.value_pos, e.value_len.min(4096), 4096, "XPAuthor").ok()?;
+    let units: Vec<u16> =
+        raw.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).take_while(|&u| u != 0).collect();
+    let s = String::from_utf16_lossy(&units).trim().to_string();
+    (!s.is_empty()).then_some(s)
 }
 
 /// The IFD1 thumbnail (JPEGInterchangeFormat 0x0201 + length 0x0202), bounded to 64 KB, with its
@@ -192,6 +219,12 @@ fn maker_note(reader: &mut Reader<'_>, outer: &Tiff, note: &Entry, make: &str, o
         if let Some(n) = tiff::find(&entries, 0x000C).and_then(|e| outer.uint(reader, e, 0)).filter(|&n| n > 0) {
             push_serial(out, "Canon SerialNumber (MakerNotes 0x000C)", n.to_string());
         }
+        if let Some(v) = tiff::find(&entries, 0x0096).and_then(|e| outer.string(reader, e)) {
+            push_serial(out, "Canon InternalSerialNumber (MakerNotes 0x0096)", v);
+        }
+        if let Some(v) = tiff::find(&entries, 0x0009).and_then(|e| outer.string(reader, e)) {
+            out.privacy.sighted(Category::CameraOwner, "Canon OwnerName (MakerNotes 0x0009)", v);
+        }
     } else if make.starts_with("NIKON") {
         let Ok(head) = reader.read_up_to(note.value_pos, 18) else { return };
         if !head.starts_with(b"Nikon\0\x02") || head.len() < 18 {
@@ -215,24 +248,45 @@ fn maker_note(reader: &mut Reader<'_>, outer: &Tiff, note: &Entry, make: &str, o
                 push_serial(out, name, v);
             }
         }
-    } else if let Some((lens, serial)) = olympus_equipment(reader, outer, note) {
+    } else if make.starts_with("PANASONIC") {
+        // "Panasonic\0\0\0", then an IFD whose offsets are relative to the EXIF block.
+        let Ok(head) = reader.read_up_to(note.value_pos, 12) else { return };
+        if !head.starts_with(b"Panasonic\0") {
+            return;
+        }
+        let Some(at) = (note.value_pos + 12).checked_sub(outer.base).and_then(|o| u32::try_from(o).ok()) else {
+            return;
+        };
+        let Ok((entries, _)) = outer.read_ifd(reader, at) else { return };
+        // 16 bytes, often NUL-padded at the front as well as the back.
+        let raw = tiff::find(&entries, 0x0025)
+            .filter(|e| outer.readable(e))
+            .and_then(|e| reader.read_vec(e.value_pos, e.value_len.min(64), 64, "InternalSerialNumber").ok());
+        if let Some(raw) = raw {
+            let v = String::from_utf8_lossy(&raw);
+            let v = v.trim_matches(|c: char| c == '\0' || c.is_whitespace());
+            let v = v.split('\0').next().unwrap_or("").trim();
+            if !v.is_empty() {
+                push_serial(out, "Panasonic InternalSerialNumber (MakerNotes 0x0025)", v.to_string());
+            }
+        }
+    } else if let Some((lens, serials)) = olympus_equipment(reader, outer, note) {
         if out.lens_model.is_none() {
             out.lens_model = lens;
         }
-        if let Some(v) = serial {
-            push_serial(out, "Olympus SerialNumber (MakerNotes Equipment 0x0101)", v);
+        for (name, v) in serials {
+            push_serial(out, name, v);
         }
     }
 }
 
+/// Serial numbers as (tag name, value).
+type Serials = Vec<(&'static str, String)>;
+
 /// Olympus / OM System maker notes keep the lens name where EXIF's LensModel is often empty:
 /// MakerNote (`OLYMPUS\0II\x03\0` or `OM SYSTEM\0…`, offsets relative to the maker note) →
 /// Equipment IFD (0x2010) → LensModel (0x0203), SerialNumber (0x0101).
-fn olympus_equipment(
-    reader: &mut Reader<'_>,
-    outer: &Tiff,
-    makernote: &Entry,
-) -> Option<(Option<String>, Option<String>)> {
+fn olympus_equipment(reader: &mut Reader<'_>, outer: &Tiff, makernote: &Entry) -> Option<(Option<String>, Serials)> {
     if !outer.readable(makernote) {
         return None;
     }
@@ -261,14 +315,41 @@ fn olympus_equipment(
     let equipment = tiff::find(&entries, 0x2010).and_then(|e| note.pointer(reader, e, 0))?;
     let (entries, _) = note.read_ifd(reader, equipment).ok()?;
     let lens = tiff::find(&entries, 0x0203).and_then(|e| note.string(reader, e));
-    let serial = tiff::find(&entries, 0x0101).and_then(|e| note.string(reader, e));
-    Some((lens, serial))
+    let serials = [
+        (0x0101, "Olympus SerialNumber (MakerNotes Equipment 0x0101)"),
+        (0x0102, "Olympus InternalSerialNumber (MakerNotes Equipment 0x0102)"),
+        (0x0202, "Olympus LensSerialNumber (MakerNotes Equipment 0x0202)"),
+    ]
+    .into_iter()
+    .filter_map(|(tag, name)| tiff::find(&entries, tag).and_then(|e| note.string(reader, e)).map(|v| (name, v)))
+    .collect();
+    Some((lens, serials))
 }
 
 /// GPS IFD: latitude/longitude (DMS rationals + N/S/E/W refs) and altitude (+ below-sea ref).
 fn read_gps(reader: &mut Reader<'_>, tiff: &Tiff, entries: &[Entry], out: &mut Metadata) {
     if out.gps.is_some() {
         return;
+    }
+    // Where the camera pointed, and a place name: positions too.
+    if let (Some(lat), Some(lon)) = (degrees(reader, tiff, entries, 0x0014), degrees(reader, tiff, entries, 0x0016)) {
+        out.privacy.sighted(
+            Category::Gps,
+            "GPSDestLatitude/GPSDestLongitude (0x0014/0x0016)",
+            format!("{lat:.5}, {lon:.5}"),
+        );
+    }
+    if let Some(e) = tiff::find(entries, 0x001C)
+        && tiff.readable(e)
+        && let Ok(raw) = reader.read_vec(e.value_pos, e.value_len.min(1024), 1024, "GPSAreaInformation")
+    {
+        // 8-byte character-code prefix, then the text.
+        let text = String::from_utf8_lossy(raw.get(8..).unwrap_or_default())
+            .trim_matches(|c: char| c.is_whitespace() || c == '\0')
+            .to_string();
+        if !text.is_empty() {
+            out.privacy.sighted(Category::Gps, "GPSAreaInformation (0x001C)", text);
+        }
     }
     let lat = degrees(reader, tiff, entries, 0x0002);
     let lon = degrees(reader, tiff, entries, 0x0004);

@@ -34,6 +34,11 @@ pub struct Iim<'a> {
     pub caption: Option<&'a [u8]>,
     pub date: Option<&'a [u8]>,
     pub time: Option<&'a [u8]>,
+    /// Datasets that identify the photographer or the place ([`super::identifying::iptc`]),
+    /// and copyright datasets (2:110 Credit, 2:115 Source, 2:116 Copyright Notice), as
+    /// (dataset, value); at most 100 each.
+    pub identifying: Vec<(u8, &'a [u8])>,
+    pub rights: Vec<(u8, &'a [u8])>,
     /// The datasets stopped early (a cut-off or malformed record).
     pub damaged: bool,
 }
@@ -92,6 +97,22 @@ pub fn apply(data: &[u8], out: &mut Metadata) {
         out.description = iim.caption.and_then(|b| text(b, "the IPTC caption", &mut out.warnings));
     }
     out.sources.iptc_date_created = iim.date.and_then(|d| iptc_datetime(d, iim.time));
+    for &(dataset, value) in &iim.identifying {
+        let Some((category, name)) = super::identifying::iptc(2, dataset) else { continue };
+        if let Some(v) = text(value, "an IPTC value", &mut out.warnings) {
+            out.privacy.sighted(category, format!("IPTC {name} (2:{dataset})"), v);
+        }
+    }
+    for &(dataset, value) in &iim.rights {
+        let name = match dataset {
+            110 => "Credit",
+            115 => "Source",
+            _ => "Copyright Notice",
+        };
+        if let Some(v) = text(value, "an IPTC value", &mut out.warnings) {
+            out.privacy.rights.push((format!("IPTC {name} (2:{dataset})"), v));
+        }
+    }
 }
 
 /// Walks the datasets. Stops at the first byte that is not a tag marker (0x1C): padding after
@@ -134,6 +155,10 @@ pub fn parse(data: &[u8]) -> Iim<'_> {
             (2, 120) => out.caption = out.caption.or(Some(value)),
             (2, 55) => out.date = out.date.or(Some(value)),
             (2, 60) => out.time = out.time.or(Some(value)),
+            (2, 110 | 115 | 116) if out.rights.len() < 100 => out.rights.push((dataset, value)),
+            (r, d) if super::identifying::iptc(r, d).is_some() && out.identifying.len() < 100 => {
+                out.identifying.push((d, value))
+            }
             _ => {}
         }
         p = start + len;
@@ -175,7 +200,7 @@ pub fn iptc_datetime(date: &[u8], time: Option<&[u8]>) -> Option<String> {
 
 /// The data of a PNG text chunk keyed `Raw profile type iptc` (after the key's NUL): `tEXt`
 /// text, or `zTXt`/`iTXt` (compressed or not) → the bytes its hex dump encodes.
-fn png_raw_profile(rest: &[u8]) -> Option<Vec<u8>> {
+pub(crate) fn png_raw_profile(rest: &[u8]) -> Option<Vec<u8>> {
     let limit = 2 * MAX_IPTC as usize + 4096;
     let inflate = |z: &[u8]| miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(z, limit).ok();
     // tEXt: text follows at once (it starts with a newline). zTXt: method byte 0, then zlib.

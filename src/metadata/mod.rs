@@ -6,7 +6,9 @@
 //! description (and XMP's capture-date fallbacks); this module defines what comes out.
 
 pub mod exif;
+pub mod identifying;
 pub mod iptc;
+pub mod xml;
 pub mod xmp;
 
 /// Most keywords kept per source (a file with more is reported in `warnings`).
@@ -82,12 +84,9 @@ pub struct Metadata {
 /// Identifying metadata, with the exact tag each value came from.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PrivacyTags {
-    /// EXIF CameraOwnerName (0xA430).
-    pub camera_owner: Option<String>,
-    /// Serial numbers beyond EXIF BodySerialNumber / LensSerialNumber, as (tag name, value):
-    /// DNG `CameraSerialNumber (0xC62F)`, maker notes (`Canon SerialNumber (0x000C)`,
-    /// `Nikon SerialNumber (0x001D / 0x00A0)`, `Olympus SerialNumber (Equipment 0x0101)`).
-    pub other_serials: Vec<(String, String)>,
+    /// Every identifying value found, in every container, with its category and tag
+    /// ([`identifying`]); GPS positions read from EXIF are in [`Metadata::gps`] instead.
+    pub sightings: Vec<identifying::Sighting>,
     /// The EXIF IFD1 thumbnail (JPEGInterchangeFormat 0x0201), when the file has one.
     pub thumbnail: Option<Thumbnail>,
     /// XMP `xmpMM:History` events (its `rdf:li` items) and their `stEvt:softwareAgent`s.
@@ -96,6 +95,23 @@ pub struct PrivacyTags {
     /// Paths naming a user account anywhere in the XMP (`/Users/NAME`, `C:\Users\NAME`,
     /// `/home/NAME`), as written up to the user name.
     pub xmp_personal_paths: Vec<String>,
+    /// Copyright notices, as (tag, value): kept in clean copies, named in the findings.
+    pub rights: Vec<(String, String)>,
+}
+
+impl PrivacyTags {
+    /// Records a sighting unless the same tag already holds the same value; at most 200.
+    pub fn sighted(&mut self, category: identifying::Category, tag: impl Into<String>, value: impl Into<String>) {
+        let (tag, value) = (tag.into(), value.into());
+        if self.sightings.len() < 200 && !self.sightings.iter().any(|s| s.tag == tag && s.value == value) {
+            self.sightings.push(identifying::Sighting { category, tag, value });
+        }
+    }
+
+    /// The sightings of one category.
+    pub fn of(&self, category: identifying::Category) -> impl Iterator<Item = &identifying::Sighting> {
+        self.sightings.iter().filter(move |s| s.category == category)
+    }
 }
 
 /// An embedded EXIF thumbnail: its JPEG bytes (≤ 64 KB: it lives in the EXIF block) and size.
@@ -194,6 +210,27 @@ pub fn read(reader: &mut crate::source::Reader<'_>, probe: &crate::probe::Probe)
     out.sources.exif_datetime_original = out.datetime_original.clone();
     if let Some(block) = probe.xmp {
         xmp::read(reader, block, &mut out);
+    }
+    for block in &probe.more_xmp {
+        // Only what identifies: the first packet decides every other field.
+        let mut more = Metadata::default();
+        xmp::read(reader, *block, &mut more);
+        let (p, m) = (&mut out.privacy, more.privacy);
+        for s in m.sightings {
+            p.sighted(s.category, s.tag, s.value);
+        }
+        p.xmp_history_events += m.xmp_history_events;
+        for a in m.xmp_software_agents {
+            if !p.xmp_software_agents.contains(&a) {
+                p.xmp_software_agents.push(a);
+            }
+        }
+        for x in m.xmp_personal_paths {
+            if !p.xmp_personal_paths.contains(&x) {
+                p.xmp_personal_paths.push(x);
+            }
+        }
+        out.warnings.extend(more.warnings);
     }
     if let Some(block) = probe.iptc {
         iptc::read(reader, block, &mut out);

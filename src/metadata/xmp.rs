@@ -1,12 +1,12 @@
-//! XMP: a tiny, bounded scanner (not an XML parser) that fills what EXIF left empty: lens model
-//! (`exifEX:LensModel`, `aux:Lens`) and capture date (`exif:DateTimeOriginal`,
-//! `photoshop:DateCreated` when it carries a time). A property is found either as an attribute
-//! (`aux:Lens="…"`) or as a simple element (`<aux:Lens>…</aux:Lens>`).
+//! XMP: what EXIF left empty — lens model (`exifEX:LensModel`, `aux:Lens`) and capture date
+//! (`exif:DateTimeOriginal`, `photoshop:DateCreated` when it carries a time) — plus the labels
+//! (`dc:subject` and `lr:hierarchicalSubject` items, `dc:title` and `dc:description`: the
+//! `xml:lang="x-default"` item of their `rdf:Alt`, else the first) and what identifies the
+//! photographer ([`super::identifying`]).
 //!
-//! It also reads the labels: `dc:subject` and `lr:hierarchicalSubject` (the `<rdf:li>` items of
-//! their `rdf:Bag`/`rdf:Seq`), `dc:title` and `dc:description` (the `xml:lang="x-default"` item
-//! of their `rdf:Alt`, else the first). Properties are found by their usual prefixes (`dc:`,
-//! `lr:`), not by namespace URI; the first occurrence of each counts.
+//! The packet is read by [`super::xml`]: a property is found by its namespace URI and local name,
+//! whatever prefix the writer bound to it (`xapMM:History` is `xmpMM:History`), as an attribute
+//! or an element, at any depth; the first occurrence of each counts.
 //!
 //! Only the five predefined XML entities and numeric character references (`&#233;`, `&#xE9;`)
 //! are decoded; nothing is expanded, nothing is fetched. A packet that declares entities of its
@@ -14,10 +14,13 @@
 //! written.
 //!
 //! # Allocations
-//! The packet, up to [`MAX_XMP`] bytes (a longer packet is read only up to that size); at most
-//! [`super::MAX_KEYWORDS`] items per list, each cut to [`super::MAX_TEXT_CHARS`] characters.
+//! The packet, up to [`MAX_XMP`] bytes (a longer packet is read only up to that size), and its
+//! [`Doc`]; at most [`super::MAX_KEYWORDS`] items per list, each cut to
+//! [`super::MAX_TEXT_CHARS`] characters.
 
 use super::exif::exif_datetime;
+use super::identifying::{self, Category, Sighting};
+use super::xml::{Doc, Found, uri};
 use super::{MAX_KEYWORDS, Metadata, bounded_text};
 use crate::probe::Block;
 use crate::source::Reader;
@@ -30,48 +33,67 @@ pub fn read(reader: &mut Reader<'_>, block: Block, out: &mut Metadata) {
         out.warnings.push("the XMP packet cannot be read".into());
         return;
     };
-    let text = String::from_utf8_lossy(&bytes);
-    if text.contains("<!ENTITY") {
+    read_text(&String::from_utf8_lossy(&bytes), out);
+}
+
+/// Reads an XMP packet's text into `out`.
+pub fn read_text(text: &str, out: &mut Metadata) {
+    let doc = Doc::parse(text);
+    if doc.declares_entities {
         // Entity declarations are how a "billion laughs" packet turns a few KB into gigabytes.
         out.warnings.push(
             "the XMP packet declares its own XML entities, which XMP does not allow; they were left unexpanded".into(),
         );
     }
-    labels(&text, out);
-    history(&text, out);
-    out.sources.xmp_datetime_original = property(&text, "exif:DateTimeOriginal");
-    out.sources.xmp_date_created = property(&text, "photoshop:DateCreated");
+    if doc.truncated {
+        out.warnings.push("the XMP packet nests too deep or holds too many elements; the rest was not read".into());
+    }
+    labels(&doc, out);
+    history(&doc, text, out);
+    sightings(&doc, out);
+    for (prefix, name) in [
+        ("dc", "rights"),
+        ("xmpRights", "Owner"),
+        ("xmpRights", "UsageTerms"),
+        ("photoshop", "Credit"),
+        ("plus", "CopyrightOwner"),
+        ("plus", "Licensor"),
+    ] {
+        if let Some(f) = doc.find(uri(prefix), name).next() {
+            let v = doc.value(&f);
+            if !v.is_empty() {
+                out.privacy
+                    .rights
+                    .push((format!("XMP {prefix}:{name}"), bounded_text(v, "an XMP value", &mut out.warnings)));
+            }
+        }
+    }
+    out.sources.xmp_datetime_original = property(&doc, "exif", "DateTimeOriginal");
+    out.sources.xmp_date_created = property(&doc, "photoshop", "DateCreated");
     if out.lens_model.is_none() {
-        out.lens_model = property(&text, "exifEX:LensModel").or_else(|| property(&text, "aux:Lens"));
+        out.lens_model = property(&doc, "exifEX", "LensModel").or_else(|| property(&doc, "aux", "Lens"));
     }
     if out.datetime_original.is_none() {
-        out.datetime_original = ["exif:DateTimeOriginal", "photoshop:DateCreated"]
+        out.datetime_original = [("exif", "DateTimeOriginal"), ("photoshop", "DateCreated")]
             .iter()
-            .find_map(|name| property(&text, name).and_then(|v| xmp_datetime(&v)));
+            .find_map(|(ns, name)| property(&doc, ns, name).and_then(|v| xmp_datetime(&v)));
     }
 }
 
-/// How paths naming a user account start, with their separator.
-pub const PERSONAL_PATH_PREFIXES: [(&str, char); 4] =
-    [("/Users/", '/'), ("/home/", '/'), ("C:\\Users\\", '\\'), ("C:/Users/", '/')];
-
-/// Editing history (`xmpMM:History`: how many events, which `stEvt:softwareAgent`s)
-/// and paths that name a user account anywhere in the packet.
-fn history(text: &str, out: &mut Metadata) {
-    if let Some(body) = element_body(text, "xmpMM:History") {
+/// Editing history (`xmpMM:History`: how many events, which `stEvt:softwareAgent`s).
+fn history(doc: &Doc, text: &str, out: &mut Metadata) {
+    if let Some(Found::Element(i)) = doc.find(uri("xmpMM"), "History").next() {
+        let e = &doc.elements[i];
         // One `<rdf:li>` per event in its `rdf:Seq`.
-        out.privacy.xmp_history_events = body.matches("<rdf:li").count();
-        let mut rest = body;
-        while let Some(i) = rest.find("stEvt:softwareAgent") {
-            rest = &rest[i + "stEvt:softwareAgent".len()..];
-            let value = if let Some(r) = rest.trim_start().strip_prefix('=') {
-                let r = r.trim_start();
-                let q = r.chars().next().filter(|c| *c == '"' || *c == '\'');
-                q.and_then(|q| r[1..].find(q).map(|e| &r[1..1 + e]))
-            } else {
-                rest.strip_prefix('>').and_then(|r| r.find('<').map(|e| &r[..e]))
-            };
-            if let Some(v) = value.and_then(clean)
+        out.privacy.xmp_history_events = e
+            .children
+            .iter()
+            .flat_map(|&c| &doc.elements[c].children)
+            .filter(|&&li| doc.elements[li].name.is(super::xml::RDF, "li"))
+            .count();
+        for f in doc.find(uri("stEvt"), "softwareAgent") {
+            let v = doc.value(&f);
+            if !v.is_empty()
                 && !out.privacy.xmp_software_agents.contains(&v)
                 && out.privacy.xmp_software_agents.len() < 20
             {
@@ -79,114 +101,102 @@ fn history(text: &str, out: &mut Metadata) {
             }
         }
     }
-    for (prefix, sep) in PERSONAL_PATH_PREFIXES {
-        let mut rest = text;
-        while let Some(i) = rest.find(prefix) {
-            rest = &rest[i + prefix.len()..];
-            let name: String = rest
-                .chars()
-                .take_while(|&c| c != sep && c != '"' && c != '<' && c != '\'' && !c.is_whitespace())
-                .take(64)
-                .collect();
-            let path = format!("{prefix}{name}");
-            if !name.is_empty()
-                && !out.privacy.xmp_personal_paths.contains(&path)
-                && out.privacy.xmp_personal_paths.len() < 20
-            {
-                out.privacy.xmp_personal_paths.push(path);
+    out.privacy.xmp_personal_paths = identifying::personal_paths(text).into_iter().take(20).collect();
+}
+
+/// Every identifying property ([`identifying::xmp`]) with its value; one inside another of the
+/// same category (a field of `Iptc4xmpCore:CreatorContactInfo`) is part of the outer one.
+fn sightings(doc: &Doc, out: &mut Metadata) {
+    let mut seen: Vec<(usize, Category)> = Vec::new();
+    for (name, found) in doc.properties() {
+        let Some(category) = identifying::xmp(&name.ns, &name.local) else { continue };
+        let owner = match found {
+            Found::Element(i) => Some(i),
+            Found::Attr(a) => doc.elements.iter().position(|e| e.attrs.iter().any(|x| std::ptr::eq(x, a))),
+        };
+        let inside = |i: usize| {
+            let mut p = doc.elements[i].parent;
+            while let Some(j) = p {
+                if seen.iter().any(|&(k, c)| k == j && c == category) {
+                    return true;
+                }
+                p = doc.elements[j].parent;
+            }
+            false
+        };
+        if owner.is_some_and(|i| matches!(found, Found::Element(_)) && inside(i)) {
+            continue;
+        }
+        let tag = format!("XMP {}", name.qualified());
+        if let Found::Element(i) = found {
+            seen.push((i, category));
+            if category == Category::XmpHistory {
+                // History is counted apart; the rest summarised, not listed field by field.
+                if name.local == "History" {
+                    continue;
+                }
+                let n = doc.items(i).len();
+                let value = if n > 1 { format!("{n} documents") } else { short_fields(doc, i) };
+                out.privacy.sighted(category, tag, value);
+                continue;
+            }
+            // A structure (CreatorContactInfo, LocationCreated): one sighting per field.
+            let fields = doc.fields(i);
+            if !fields.is_empty() {
+                for (field, v) in fields {
+                    let v = bounded_text(v, "an XMP value", &mut out.warnings);
+                    out.privacy.sighted(category, format!("{tag}/{field}"), v);
+                }
+                continue;
             }
         }
+        let value = bounded_text(doc.value(&found), "an XMP value", &mut out.warnings);
+        if !value.is_empty() && out.privacy.sightings.len() < 200 {
+            out.privacy.sightings.push(Sighting { category, tag, value });
+        }
     }
+}
+
+/// A history structure in a few words: its file path or document ID, else its first field.
+fn short_fields(doc: &Doc, i: usize) -> String {
+    let fields = doc.fields(i);
+    let pick = ["filePath", "documentID", "originalDocumentID"]
+        .iter()
+        .find_map(|k| fields.iter().find(|(f, _)| f == k))
+        .or(fields.first());
+    pick.map_or_else(|| doc.value(&Found::Element(i)), |(f, v)| format!("{f} = {v}"))
 }
 
 /// Keywords, hierarchical keywords, title and description.
-fn labels(text: &str, out: &mut Metadata) {
-    let list = |name: &str, warnings: &mut Vec<String>| -> Vec<String> {
-        let (items, more) = items(text, name);
-        if more {
-            warnings.push(format!("XMP {name} has more than {MAX_KEYWORDS} items; the rest were ignored"));
+fn labels(doc: &Doc, out: &mut Metadata) {
+    let list = |ns: &str, name: &str, warnings: &mut Vec<String>| -> Vec<String> {
+        let Some(Found::Element(i)) = doc.find(uri(ns), name).find(|f| matches!(f, Found::Element(_))) else {
+            return Vec::new();
+        };
+        let items = doc.items(i);
+        if items.len() > MAX_KEYWORDS {
+            warnings.push(format!("XMP {ns}:{name} has more than {MAX_KEYWORDS} items; the rest were ignored"));
         }
-        items.into_iter().map(|(_, v)| bounded_text(v, &format!("an XMP {name} item"), warnings)).collect()
+        items
+            .into_iter()
+            .take(MAX_KEYWORDS)
+            .map(|(_, v)| bounded_text(v.to_string(), &format!("an XMP {ns}:{name} item"), warnings))
+            .collect()
     };
-    out.sources.xmp_subject = list("dc:subject", &mut out.warnings);
-    out.hierarchical_keywords = list("lr:hierarchicalSubject", &mut out.warnings);
-    for (name, slot) in [("dc:title", &mut out.title), ("dc:description", &mut out.description)] {
-        let (items, _) = items(text, name);
-        let pick = items.iter().position(|(lang, _)| lang.as_deref() == Some("x-default")).unwrap_or(0);
-        if let Some((_, v)) = items.into_iter().nth(pick) {
-            *slot = Some(bounded_text(v, &format!("XMP {name}"), &mut out.warnings));
+    out.sources.xmp_subject = list("dc", "subject", &mut out.warnings);
+    out.hierarchical_keywords = list("lr", "hierarchicalSubject", &mut out.warnings);
+    for (name, slot) in [("title", &mut out.title), ("description", &mut out.description)] {
+        let found = doc.find(uri("dc"), name).next();
+        let items = match found {
+            Some(Found::Element(i)) => doc.items(i),
+            Some(Found::Attr(a)) => vec![(None, a.value.trim())],
+            None => Vec::new(),
+        };
+        let pick = items.iter().position(|(lang, _)| *lang == Some("x-default")).unwrap_or(0);
+        if let Some((_, v)) = items.into_iter().nth(pick).filter(|(_, v)| !v.is_empty()) {
+            *slot = Some(bounded_text(v.to_string(), &format!("XMP dc:{name}"), &mut out.warnings));
         }
     }
-}
-
-/// The `<rdf:li>` items of the first `<name>…</name>` element, as (`xml:lang`, value), empty
-/// items skipped, at most [`MAX_KEYWORDS`] (the flag says there were more). An element holding
-/// plain text instead of an array counts as one item.
-fn items(text: &str, name: &str) -> (Vec<(Option<String>, String)>, bool) {
-    let mut out = Vec::new();
-    let Some(body) = element_body(text, name) else { return (out, false) };
-    if !body.contains('<') {
-        if let Some(v) = clean(body) {
-            out.push((None, v));
-        }
-        return (out, false);
-    }
-    let mut rest = body;
-    while let Some(i) = rest.find("<rdf:li") {
-        let after = &rest[i + "<rdf:li".len()..];
-        let Some(close) = after.find('>') else { break };
-        let attrs = &after[..close];
-        rest = &after[close + 1..];
-        if !attrs.is_empty() && !attrs.starts_with(char::is_whitespace) && !attrs.starts_with('/') {
-            continue; // `<rdf:lix…`: not an item
-        }
-        if attrs.ends_with('/') {
-            continue; // `<rdf:li/>`: empty
-        }
-        let Some(end) = rest.find("</rdf:li") else { break };
-        let raw = &rest[..end];
-        rest = &rest[end..];
-        if raw.contains('<') {
-            continue; // structured item (rdf:parseType="Resource"…): not a plain value
-        }
-        if let Some(v) = clean(raw) {
-            if out.len() == MAX_KEYWORDS {
-                return (out, true);
-            }
-            out.push((attribute(attrs, "xml:lang"), v));
-        }
-    }
-    (out, false)
-}
-
-/// The text between `<name …>` and the next `</name>` (`None` if absent or self-closing).
-fn element_body<'t>(text: &'t str, name: &str) -> Option<&'t str> {
-    let open = format!("<{name}");
-    let mut search = 0;
-    while let Some(i) = text[search..].find(&open) {
-        let after = &text[search + i + open.len()..];
-        search += i + open.len();
-        if !after.starts_with(|c: char| c == '>' || c == '/' || c.is_whitespace()) {
-            continue;
-        }
-        let close = after.find('>')?;
-        if after[..close].ends_with('/') {
-            return None;
-        }
-        let body = &after[close + 1..];
-        let end = body.find(&format!("</{name}"))?;
-        return Some(&body[..end]);
-    }
-    None
-}
-
-/// An attribute's value inside a tag's attribute text.
-fn attribute(attrs: &str, name: &str) -> Option<String> {
-    let i = attrs.find(name)?;
-    let rest = attrs[i + name.len()..].trim_start().strip_prefix('=')?.trim_start();
-    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-    let body = &rest[1..];
-    Some(body[..body.find(quote)?].to_string())
 }
 
 /// `2015-06-12T13:40:32.25+02:00` → `2015-06-12T13:40:32.25`; date-only or minute-only
@@ -199,83 +209,17 @@ fn xmp_datetime(v: &str) -> Option<String> {
     exif_datetime(base, subsec.as_deref())
 }
 
-/// The value of property `name` as an attribute or a simple element; trimmed, empty → None.
-fn property(text: &str, name: &str) -> Option<String> {
-    let mut search = 0;
-    while let Some(i) = text[search..].find(name) {
-        let at = search + i;
-        search = at + name.len();
-        let before = text[..at].chars().next_back();
-        let after = &text[at + name.len()..];
-        // The name must end here (`aux:Lens` is not `aux:LensInfo`).
-        if !after.starts_with(|c: char| c == '=' || c == '>' || c == '/' || c.is_whitespace()) {
-            continue;
-        }
-        if before == Some('<') {
-            // Element: <name ...>value</name>
-            let close = after.find('>')?;
-            if after[..close].ends_with('/') {
-                continue;
-            }
-            let body = &after[close + 1..];
-            let end = body.find('<')?;
-            if let Some(v) = clean(&body[..end]) {
-                return Some(v);
-            }
-        } else if before.is_some_and(char::is_whitespace) {
-            // Attribute: name="value" or name='value'
-            let rest = after.trim_start().strip_prefix('=')?.trim_start();
-            let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-            let body = &rest[1..];
-            let end = body.find(quote)?;
-            if let Some(v) = clean(&body[..end]) {
-                return Some(v);
-            }
-        }
-    }
-    None
-}
-
-/// Trimmed, with XML character references decoded (in one pass: `&amp;lt;` stays `&lt;`);
-/// empty → None. An unknown or malformed reference is kept as written.
-fn clean(raw: &str) -> Option<String> {
-    let raw = raw.trim();
-    let mut s = String::with_capacity(raw.len());
-    let mut rest = raw;
-    while let Some(i) = rest.find('&') {
-        s.push_str(&rest[..i]);
-        rest = &rest[i..];
-        let decoded = rest.find(';').filter(|&j| j <= 10).and_then(|j| {
-            let c = match &rest[1..j] {
-                "lt" => '<',
-                "gt" => '>',
-                "quot" => '"',
-                "apos" => '\'',
-                "amp" => '&',
-                r => {
-                    let n = match r.strip_prefix("#x").or_else(|| r.strip_prefix("#X")) {
-                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                        None => r.strip_prefix('#')?.parse().ok()?,
-                    };
-                    char::from_u32(n)?
-                }
-            };
-            Some((c, j + 1))
-        });
-        match decoded {
-            Some((c, n)) => {
-                s.push(c);
-                rest = &rest[n..];
-            }
-            None => {
-                s.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    s.push_str(rest);
-    let s = s.trim();
-    (!s.is_empty()).then(|| s.to_string())
+/// The value of a simple property (`prefix` is preflight's prefix for its namespace) as an
+/// attribute or an element's text; trimmed, empty → None.
+fn property(doc: &Doc, prefix: &str, name: &str) -> Option<String> {
+    doc.find(uri(prefix), name).find_map(|f| {
+        let v = match f {
+            Found::Attr(a) => a.value.trim(),
+            Found::Element(i) if doc.elements[i].children.is_empty() => doc.elements[i].text.trim(),
+            Found::Element(_) => "",
+        };
+        (!v.is_empty()).then(|| v.to_string())
+    })
 }
 
 #[cfg(test)]
@@ -362,8 +306,8 @@ mod tests {
     #[test]
     fn references() {
         assert_eq!(
-            clean(" &lt;a&gt; &amp;lt; &#65;&#x42; &bogus; & &#xD800; ").as_deref(),
-            Some("<a> &lt; AB &bogus; & &#xD800;")
+            super::super::xml::decode(" &lt;a&gt; &amp;lt; &#65;&#x42; &bogus; & &#xD800; "),
+            " <a> &lt; AB &bogus; & &#xD800; "
         );
     }
 

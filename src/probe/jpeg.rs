@@ -163,9 +163,14 @@ fn app1(reader: &mut Reader<'_>, payload: u64, payload_len: u64, out: &mut Probe
     } else if sig.len() >= 4 && (&sig[..4] == b"II*\0" || &sig[..4] == b"MM\0*") {
         out.warnings.push("an EXIF segment lacks its \"Exif\" header; read anyway".into());
         out.exif.push(clamp(reader, payload, payload_len));
-    } else if sig == XMP_SIGNATURE && out.xmp.is_none() {
+    } else if sig == XMP_SIGNATURE {
         let n = XMP_SIGNATURE.len() as u64;
-        out.xmp = Some(clamp(reader, payload + n, payload_len - n));
+        let block = clamp(reader, payload + n, payload_len - n);
+        if out.xmp.is_none() {
+            out.xmp = Some(block);
+        } else if out.more_xmp.len() < 8 {
+            out.more_xmp.push(block);
+        }
     }
 }
 

@@ -189,6 +189,9 @@ pub struct Probe {
     pub exif: Vec<Block>,
     /// The XMP packet (UTF-8 XML), if any.
     pub xmp: Option<Block>,
+    /// Further XMP packets (a JPEG may carry several APP1 XMP segments; readers such as
+    /// ExifTool read them all): read for what identifies the photographer, at most 8.
+    pub more_xmp: Vec<Block>,
     /// IPTC-IIM data (a JPEG's APP13 Photoshop resource 0x0404 payload, or TIFF tag 33723).
     pub iptc: Option<Block>,
     pub icc: bool,
