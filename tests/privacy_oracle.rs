@@ -114,7 +114,23 @@ fn strings(v: &Value) -> Vec<String> {
     }
 }
 
+fn is_heif(b: &[u8]) -> bool {
+    b.get(4..8) == Some(b"ftyp") && !matches!(b.get(8..12), Some(b"crx "))
+}
+
+/// What must not change: the decoded pixels (JPEG, PNG, WebP); for HEIC / AVIF, which nothing
+/// here decodes, every byte outside the metadata items (rewritten in place, same length).
 fn pixels(b: &[u8]) -> Vec<u8> {
+    if is_heif(b) {
+        let mut src = preflight::source::SliceSource(b);
+        let mut reader = preflight::source::Reader::new(&mut src);
+        let p = preflight::probe::probe(&mut reader).unwrap();
+        let mut out = b.to_vec();
+        for block in p.exif.iter().chain(p.xmp.iter()) {
+            out[block.offset as usize..(block.offset + block.len) as usize].fill(0);
+        }
+        return out;
+    }
     if b.starts_with(&[0xFF, 0xD8]) {
         jpeg_decoder::Decoder::new(b).decode().expect("JPEG decodes")
     } else if b.starts_with(b"\x89PNG") {

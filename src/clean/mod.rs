@@ -25,10 +25,11 @@
 //! the pixels (quantisation and Huffman tables, frame and scan headers, the entropy-coded data,
 //! Adobe APP14's colour transform).
 //!
-//! Formats: JPEG ([`jpeg`]), PNG ([`png`]) and WebP ([`webp`]). Any other format is refused with the reason
+//! Formats: JPEG ([`jpeg`]), PNG ([`png`]), WebP ([`webp`]), HEIC and AVIF ([`heif`]). Any other format is refused with the reason
 //! ([`clean`] returns `Err`): never a copy that silently still holds a GPS position.
 
 pub mod exif_rewrite;
+pub mod heif;
 pub mod iptc;
 pub mod jpeg;
 pub mod png;
@@ -172,7 +173,7 @@ pub type Region = ObjectBox;
 pub struct Cleaned {
     #[serde(skip)]
     pub bytes: Vec<u8>,
-    /// `JPEG`, `PNG` or `WEBP`.
+    /// `JPEG`, `PNG`, `WEBP`, `HEIC` or `AVIF`.
     pub format: &'static str,
     /// Image data copied byte for byte (no region blurred).
     pub lossless: bool,
@@ -219,6 +220,12 @@ pub fn clean(bytes: &[u8], rules: &Rules, regions: &[Region]) -> Result<Cleaned,
         }
         let (out, removed) = webp::rewrite(bytes, &plan)?;
         Cleaned { bytes: out, format: "WEBP", lossless: true, removed, notes: Vec::new(), blurred: 0 }
+    } else if let Some(format @ ("HEIC" | "AVIF")) = format_name(bytes) {
+        if !regions.is_empty() {
+            return Err(format!("blurring is done for JPEG files only; this {format} was not copied"));
+        }
+        let (out, removed) = heif::rewrite(bytes, &plan)?;
+        Cleaned { bytes: out, format, lossless: true, removed, notes: Vec::new(), blurred: 0 }
     } else {
         return Err(unsupported(bytes));
     };
@@ -266,12 +273,17 @@ fn rights(bytes: &[u8]) -> Vec<String> {
     m.privacy.rights.into_iter().map(|(tag, v)| format!("{tag} = {v}")).collect()
 }
 
-/// Why no copy was made of a format preflight does not rewrite.
-fn unsupported(bytes: &[u8]) -> String {
+/// The format's name, as the probe tells it from the header.
+fn format_name(bytes: &[u8]) -> Option<&'static str> {
     let mut src = crate::source::SliceSource(bytes);
     let mut reader = crate::source::Reader::new(&mut src);
-    let name = crate::probe::probe(&mut reader).ok().and_then(|p| p.format).map_or("this", |f| f.name());
+    crate::probe::probe(&mut reader).ok().and_then(|p| p.format).map(|f| f.name())
+}
+
+/// Why no copy was made of a format preflight does not rewrite.
+fn unsupported(bytes: &[u8]) -> String {
+    let name = format_name(bytes).unwrap_or("this");
     format!(
-        "clean copies are made of JPEG, PNG and WebP files only; no copy of this {name} file was made (its metadata was not removed). Export a JPEG to clean it"
+        "clean copies are made of JPEG, PNG, WebP, HEIC and AVIF files only; no copy of this {name} file was made (its metadata was not removed). Export a JPEG to clean it"
     )
 }

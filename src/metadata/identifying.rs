@@ -61,35 +61,53 @@ pub struct Sighting {
     pub value: String,
 }
 
+/// XMP properties by (preflight's prefix for the namespace, local name).
+const XMP: &[(&str, &str, Category)] = {
+    use Category::*;
+    &[
+        ("exif", "GPSLatitude", Gps),
+        ("exif", "GPSLongitude", Gps),
+        ("exif", "GPSAltitude", Gps),
+        ("exif", "GPSDestLatitude", Gps),
+        ("exif", "GPSDestLongitude", Gps),
+        ("exif", "GPSAreaInformation", Gps),
+        ("photoshop", "City", LocationText),
+        ("photoshop", "State", LocationText),
+        ("photoshop", "Country", LocationText),
+        ("mediapro", "City", LocationText),
+        ("mediapro", "State", LocationText),
+        ("mediapro", "Country", LocationText),
+        ("mediapro", "Location", LocationText),
+        ("Iptc4xmpCore", "Location", LocationText),
+        ("Iptc4xmpCore", "CountryCode", LocationText),
+        ("Iptc4xmpExt", "LocationCreated", LocationText),
+        ("Iptc4xmpExt", "LocationShown", LocationText),
+        ("aux", "SerialNumber", SerialNumbers),
+        ("aux", "LensSerialNumber", SerialNumbers),
+        ("exifEX", "BodySerialNumber", SerialNumbers),
+        ("exifEX", "LensSerialNumber", SerialNumbers),
+        ("dc", "creator", Photographer),
+        ("tiff", "Artist", Photographer),
+        ("xmp", "Author", Photographer),
+        ("Iptc4xmpCore", "CreatorContactInfo", Photographer),
+        ("photoshop", "AuthorsPosition", Photographer),
+        ("photoshop", "CaptionWriter", Photographer),
+        ("plus", "ImageCreator", Photographer),
+        ("aux", "OwnerName", CameraOwner),
+        ("exifEX", "CameraOwnerName", CameraOwner),
+        ("xmpMM", "History", XmpHistory),
+        ("xmpMM", "DerivedFrom", XmpHistory),
+        ("xmpMM", "Ingredients", XmpHistory),
+        ("xmpMM", "Pantry", XmpHistory),
+        ("xmpMM", "Manifest", XmpHistory),
+        ("photoshop", "DocumentAncestors", XmpHistory),
+    ]
+};
+
 /// The category of an XMP property (namespace URI, local name), anywhere in the packet.
 pub fn xmp(ns: &str, local: &str) -> Option<Category> {
-    use Category::*;
-    let is = |prefix: &str| ns == uri(prefix);
-    Some(match local {
-        l if is("exif") && GPS_XMP.contains(&l) => Gps,
-        "City" | "State" | "Country" if is("photoshop") || is("mediapro") => LocationText,
-        "Location" if is("Iptc4xmpCore") || is("mediapro") => LocationText,
-        "CountryCode" if is("Iptc4xmpCore") => LocationText,
-        "LocationCreated" | "LocationShown" if is("Iptc4xmpExt") => LocationText,
-        "SerialNumber" | "LensSerialNumber" if is("aux") => SerialNumbers,
-        "BodySerialNumber" | "LensSerialNumber" if is("exifEX") => SerialNumbers,
-        "creator" if is("dc") => Photographer,
-        "Artist" if is("tiff") => Photographer,
-        "Author" if is("xmp") => Photographer,
-        "CreatorContactInfo" if is("Iptc4xmpCore") => Photographer,
-        "AuthorsPosition" | "CaptionWriter" if is("photoshop") => Photographer,
-        "ImageCreator" if is("plus") => Photographer,
-        "OwnerName" if is("aux") => CameraOwner,
-        "CameraOwnerName" if is("exifEX") => CameraOwner,
-        "History" | "DerivedFrom" | "Ingredients" | "Pantry" | "Manifest" if is("xmpMM") => XmpHistory,
-        "DocumentAncestors" if is("photoshop") => XmpHistory,
-        _ => return None,
-    })
+    XMP.iter().find(|(p, l, _)| *l == local && uri(p) == ns).map(|(_, _, c)| *c)
 }
-
-/// `exif:GPS*` properties that place the photo (the clean copy drops every `exif:GPS*`).
-const GPS_XMP: &[&str] =
-    &["GPSLatitude", "GPSLongitude", "GPSAltitude", "GPSDestLatitude", "GPSDestLongitude", "GPSAreaInformation"];
 
 /// The category and name of an IPTC-IIM record 2 dataset.
 pub fn iptc(record: u8, dataset: u8) -> Option<(Category, &'static str)> {

@@ -85,65 +85,45 @@ pub struct Doc {
     pub declares_entities: bool,
 }
 
+/// The namespaces preflight names, with its prefix for each (early XMP's `xap` prefixes last:
+/// [`canonical`] finds the first entry of a URI).
+const NAMESPACES: &[(&str, &str)] = &[
+    ("dc", "http://purl.org/dc/elements/1.1/"),
+    ("xmp", "http://ns.adobe.com/xap/1.0/"),
+    ("xmpMM", "http://ns.adobe.com/xap/1.0/mm/"),
+    ("xmpRights", "http://ns.adobe.com/xap/1.0/rights/"),
+    ("stEvt", "http://ns.adobe.com/xap/1.0/sType/ResourceEvent#"),
+    ("stRef", "http://ns.adobe.com/xap/1.0/sType/ResourceRef#"),
+    ("exif", "http://ns.adobe.com/exif/1.0/"),
+    ("aux", "http://ns.adobe.com/exif/1.0/aux/"),
+    ("exifEX", "http://cipa.jp/exif/1.0/"),
+    ("tiff", "http://ns.adobe.com/tiff/1.0/"),
+    ("photoshop", "http://ns.adobe.com/photoshop/1.0/"),
+    ("lr", "http://ns.adobe.com/lightroom/1.0/"),
+    ("crs", "http://ns.adobe.com/camera-raw-settings/1.0/"),
+    ("Iptc4xmpCore", "http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/"),
+    ("Iptc4xmpExt", "http://iptc.org/std/Iptc4xmpExt/2008-02-29/"),
+    ("plus", "http://ns.useplus.org/ldf/xmp/1.0/"),
+    ("mediapro", "http://ns.iview-multimedia.com/mediapro/1.0/"),
+    ("MicrosoftPhoto", "http://ns.microsoft.com/photo/1.0/"),
+    ("pdf", "http://ns.adobe.com/pdf/1.3/"),
+    ("rdf", RDF),
+    ("xml", XML),
+    // The prefixes of early XMP (Photoshop 7 – CS5) for the same namespaces.
+    ("xap", "http://ns.adobe.com/xap/1.0/"),
+    ("xapMM", "http://ns.adobe.com/xap/1.0/mm/"),
+    ("xapRights", "http://ns.adobe.com/xap/1.0/rights/"),
+];
+
 /// Preflight's prefix for the namespaces it names in findings.
 pub fn canonical(ns: &str) -> Option<&'static str> {
-    Some(match ns {
-        "http://purl.org/dc/elements/1.1/" => "dc",
-        "http://ns.adobe.com/xap/1.0/" => "xmp",
-        "http://ns.adobe.com/xap/1.0/mm/" => "xmpMM",
-        "http://ns.adobe.com/xap/1.0/rights/" => "xmpRights",
-        "http://ns.adobe.com/xap/1.0/sType/ResourceEvent#" => "stEvt",
-        "http://ns.adobe.com/xap/1.0/sType/ResourceRef#" => "stRef",
-        "http://ns.adobe.com/exif/1.0/" => "exif",
-        "http://ns.adobe.com/exif/1.0/aux/" => "aux",
-        "http://cipa.jp/exif/1.0/" => "exifEX",
-        "http://ns.adobe.com/tiff/1.0/" => "tiff",
-        "http://ns.adobe.com/photoshop/1.0/" => "photoshop",
-        "http://ns.adobe.com/lightroom/1.0/" => "lr",
-        "http://ns.adobe.com/camera-raw-settings/1.0/" => "crs",
-        "http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/" => "Iptc4xmpCore",
-        "http://iptc.org/std/Iptc4xmpExt/2008-02-29/" => "Iptc4xmpExt",
-        "http://ns.useplus.org/ldf/xmp/1.0/" => "plus",
-        "http://ns.iview-multimedia.com/mediapro/1.0/" => "mediapro",
-        "http://ns.microsoft.com/photo/1.0/" => "MicrosoftPhoto",
-        "http://ns.adobe.com/pdf/1.3/" => "pdf",
-        RDF => "rdf",
-        XML => "xml",
-        _ => return None,
-    })
+    NAMESPACES.iter().find(|(_, u)| *u == ns).map(|(p, _)| *p)
 }
 
 /// The URI of a namespace preflight names by its [`canonical`] prefix (or an early XMP prefix);
 /// `""` for any other.
 pub fn uri(prefix: &str) -> &'static str {
-    match prefix {
-        "dc" => "http://purl.org/dc/elements/1.1/",
-        "xmp" => "http://ns.adobe.com/xap/1.0/",
-        "xmpMM" => "http://ns.adobe.com/xap/1.0/mm/",
-        "xmpRights" => "http://ns.adobe.com/xap/1.0/rights/",
-        "stEvt" => "http://ns.adobe.com/xap/1.0/sType/ResourceEvent#",
-        "stRef" => "http://ns.adobe.com/xap/1.0/sType/ResourceRef#",
-        "exif" => "http://ns.adobe.com/exif/1.0/",
-        "aux" => "http://ns.adobe.com/exif/1.0/aux/",
-        "exifEX" => "http://cipa.jp/exif/1.0/",
-        "tiff" => "http://ns.adobe.com/tiff/1.0/",
-        "photoshop" => "http://ns.adobe.com/photoshop/1.0/",
-        "lr" => "http://ns.adobe.com/lightroom/1.0/",
-        "crs" => "http://ns.adobe.com/camera-raw-settings/1.0/",
-        "Iptc4xmpCore" => "http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/",
-        "Iptc4xmpExt" => "http://iptc.org/std/Iptc4xmpExt/2008-02-29/",
-        "plus" => "http://ns.useplus.org/ldf/xmp/1.0/",
-        "mediapro" => "http://ns.iview-multimedia.com/mediapro/1.0/",
-        "MicrosoftPhoto" => "http://ns.microsoft.com/photo/1.0/",
-        "pdf" => "http://ns.adobe.com/pdf/1.3/",
-        // The prefixes of early XMP (Photoshop 7 – CS5) for the same namespaces.
-        "xap" => "http://ns.adobe.com/xap/1.0/",
-        "xapMM" => "http://ns.adobe.com/xap/1.0/mm/",
-        "xapRights" => "http://ns.adobe.com/xap/1.0/rights/",
-        "rdf" => RDF,
-        "xml" => XML,
-        _ => "",
-    }
+    NAMESPACES.iter().find(|(p, _)| *p == prefix).map_or("", |(_, u)| *u)
 }
 
 impl Doc {

@@ -37,6 +37,7 @@ pub fn read(reader: &mut Reader<'_>, block: Block, out: &mut Metadata) {
 }
 
 /// Reads an XMP packet's text into `out`.
+#[inline(never)]
 pub fn read_text(text: &str, out: &mut Metadata) {
     let doc = Doc::parse(text);
     if doc.declares_entities {

@@ -1,11 +1,16 @@
 // Clean copies in the page: a card's "Make upload-ready copy" download has no GPS (read back by
 // exifr, an independent reader) but the same camera, time and exposure; "Download clean copies
 // (zip)" gives a zip (read here by its central directory, CRCs checked) with every copy,
-// manifest.csv and reports.json — and neither makes a network request.
+// manifest.csv and reports.json — and neither makes a network request. ExifTool (the privacy
+// oracle of tests/privacy_oracle.rs) reads the zipped copies back: no GPS tag, no new warning.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import exifr from 'exifr';
 import { setup, openApp, dropFiles, corpusFiles, waitAllChecked } from './helpers.mjs';
 
@@ -17,7 +22,19 @@ const BRIEF = { preflight_brief: 1, name: 'No GPS please', checks: {
   privacy: { forbid: ['gps'] }, exif: { recommended: ['DateTimeOriginal', 'Make', 'Model', 'ExposureTime', 'FNumber', 'ISO'] } } };
 const GPS_JPEG = 'exifpy__DSCN0010.jpg';
 const FILES = ['metadata/exifpy__DSCN0010.jpg', 'metadata/mei__Apple_iPhone_4.jpg', 'metadata/exifr__png_with_exif_and_gps.png',
-  'metadata/ianare__IMG_5195.HEIC'];
+  'metadata/ianare__IMG_5195.HEIC', 'metadata/exifr__001.tif'];
+const COPIED = ['exifpy__DSCN0010.jpg', 'mei__Apple_iPhone_4.jpg', 'exifr__png_with_exif_and_gps.png', 'ianare__IMG_5195.HEIC'];
+
+/** ExifTool's `-a -G1 -j` reading of some bytes: { 'Group:Tag': value }. */
+function exiftool(/** @type {Buffer} */ bytes, /** @type {string} */ name) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pf-oracle-'));
+  try {
+    writeFileSync(path.join(dir, name), bytes);
+    return JSON.parse(execFileSync('exiftool', ['-a', '-G1', '-j', '-s', '-n', path.join(dir, name)], { encoding: 'utf8' }))[0];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /** Stored (method 0) zip entries by name, from the central directory; checks each CRC-32. */
 function unzip(/** @type {Buffer} */ zip) {
@@ -77,27 +94,32 @@ test('a card\'s clean copy and the batch zip: no GPS, the same camera fields, no
   const [zipDownload] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), page.locator('#export-clean').click()]);
   assert.equal(zipDownload.suggestedFilename(), 'clean-copies.zip');
   const entries = unzip(await readFile(/** @type {string} */ (await zipDownload.path())));
-  assert.deepEqual([...entries.keys()],
-    ['exifpy__DSCN0010.jpg', 'mei__Apple_iPhone_4.jpg', 'exifr__png_with_exif_and_gps.png', 'manifest.csv', 'reports.json']);
-  for (const [i, name] of ['exifpy__DSCN0010.jpg', 'mei__Apple_iPhone_4.jpg', 'exifr__png_with_exif_and_gps.png'].entries()) {
+  assert.deepEqual([...entries.keys()], [...COPIED, 'manifest.csv', 'reports.json']);
+  for (const [i, name] of COPIED.entries()) {
     const data = /** @type {Buffer} */ (entries.get(name));
     assert.ok(await gpsOf(files[i].bytes), `${name}: the original has GPS`);
     assert.equal(await gpsOf(data), null, `${name}: no GPS in the zipped copy`);
     assert.deepEqual(await kept(data), await kept(files[i].bytes), `${name}: fields kept`);
+    // The oracle: ExifTool finds no GPS tag in the copy and no warning it did not have before.
+    const [before, after] = [exiftool(files[i].bytes, name), exiftool(data, name)];
+    assert.ok(Object.keys(before).some((k) => k.startsWith('GPS:GPSLatitude')), `${name}: ExifTool sees GPS in the original`);
+    assert.deepEqual(Object.keys(after).filter((k) => /^(GPS:|XMP-exif:GPS)/.test(k)), [], `${name}: ExifTool sees no GPS in the copy`);
+    const warnings = (/** @type {any} */ t) => Object.entries(t).filter(([k]) => /:(Warning|Error)$/.test(k)).map(([, v]) => v);
+    assert.deepEqual(warnings(after).filter((w) => !warnings(before).includes(w)), [], `${name}: no new ExifTool warning`);
   }
   assert.deepEqual(entries.get('exifpy__DSCN0010.jpg'), copy, 'the zip holds the same copy as the card button');
   const csv = String(entries.get('manifest.csv')).trim().split('\n');
   const head = csv[0].split(',');
-  assert.equal(csv.length, 4, 'a header and one row per copy');
+  assert.equal(csv.length, COPIED.length + 1, 'a header and one row per copy');
   for (const row of csv.slice(1)) {
     const cells = row.split(',');
     assert.equal(cells[head.indexOf('gps_lat')], '', `no position in the manifest: ${row}`);
   }
   const summary = JSON.parse(String(entries.get('reports.json')));
-  assert.equal(summary.copies.length, 3);
+  assert.equal(summary.copies.length, COPIED.length);
   assert.ok(summary.copies.every((/** @type {any} */ c) => c.report.metadata.gps === null && c.lossless));
-  assert.deepEqual(summary.not_copied.map((/** @type {any} */ n) => n.file), ['ianare__IMG_5195.HEIC']);
-  assert.match(summary.not_copied[0].reason, /no copy of this HEIC file was made/);
+  assert.deepEqual(summary.not_copied.map((/** @type {any} */ n) => n.file), ['exifr__001.tif']);
+  assert.match(summary.not_copied[0].reason, /no copy of this TIFF file was made/);
 
   env.context.off('request', onRequest);
   // Under this header-only brief the first copy starts a worker of the pixel engine: the page
