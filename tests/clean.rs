@@ -255,6 +255,41 @@ fn the_brief_decides_what_stays() {
     // No privacy block: everything identifying goes.
     let c = preflight::clean::clean(&original, &brief(r#"{"preflight_brief": 1, "name": "t"}"#).rules, &[]).unwrap();
     assert_eq!(gps(&c.bytes), None);
+    // "GPS kept" is said only of a file that had a position.
+    let no_gps = corpus("faces/darknet__person.jpg");
+    assert!(gps(&no_gps).is_none());
+    let c = preflight::clean::clean(&no_gps, &brief(conflict).rules, &[]).unwrap();
+    assert!(c.notes.iter().all(|n| !n.starts_with("GPS kept")), "{:?}", c.notes);
+}
+
+/// A copy never works against the brief: what it recommends stays too, so checking the copy
+/// gives no warning the original did not have (the Portraits preset recommends Artist).
+#[test]
+fn a_copy_keeps_what_the_brief_recommends() {
+    let preset =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/briefs/portrait-releases.json")).unwrap();
+    let original = corpus("faces/darknet__kite.jpg");
+    let before = check_bytes(&original, "kite.jpg", &preset);
+    let c = preflight::clean::clean(&original, &brief(&preset).rules, &[]).unwrap();
+    let after = check_bytes(&c.bytes, "kite.jpg", &preset);
+    assert_eq!(after.metadata.artist, before.metadata.artist, "{:?}", c.removed);
+    assert!(
+        c.notes
+            .iter()
+            .any(|n| n.starts_with("Artist kept (with the creator in XMP and IPTC): the brief recommends it")),
+        "{:?}",
+        c.notes
+    );
+    let worse: Vec<_> = after
+        .findings
+        .iter()
+        .filter(|a| {
+            let b = before.findings.iter().find(|b| b.check == a.check);
+            a.verdict != Verdict::Pass && b.is_none_or(|b| b.verdict == Verdict::Pass)
+        })
+        .map(|f| (&f.check, &f.message))
+        .collect();
+    assert!(worse.is_empty(), "the copy fails or warns where the original passed: {worse:?}");
 }
 
 #[test]
@@ -335,7 +370,7 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 #[test]
-fn cli_writes_copies_with_the_same_names_and_prints_what_went() {
+fn cli_writes_copies_named_as_copies_and_prints_what_went() {
     let dir = scratch("cli");
     let brief_path = dir.join("brief.json");
     std::fs::write(&brief_path, NO_GPS).unwrap();
@@ -353,7 +388,7 @@ fn cli_writes_copies_with_the_same_names_and_prints_what_went() {
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
-    assert!(stdout.contains("exifpy__DSCN0010.jpg (lossless: image data copied byte for byte)"), "{stdout}");
+    assert!(stdout.contains("exifpy__DSCN0010.clean.jpg (lossless: image data copied byte for byte)"), "{stdout}");
     assert!(
         stdout.contains("  removed: GPS directory, every GPS tag (0x8825) in IFD0: the brief forbids a GPS position"),
         "{stdout}"
@@ -363,7 +398,10 @@ fn cli_writes_copies_with_the_same_names_and_prints_what_went() {
             .contains("exifr__001.tif: not copied: clean copies are made of JPEG, PNG, WebP, HEIC and AVIF files only"),
         "{stdout}"
     );
-    let copy = std::fs::read(out_dir.join("exifpy__DSCN0010.jpg")).unwrap();
+    assert!(stdout.contains("exifpy__DSCN0010.clean.jpg (lossless"), "a copy says it is a copy: {stdout}");
+    assert_eq!(preflight::clean::copy_name("a.b.jpg", ".clean"), "a.b.clean.jpg");
+    assert_eq!(preflight::clean::copy_name(".hidden", ".clean"), ".hidden.clean");
+    let copy = std::fs::read(out_dir.join("exifpy__DSCN0010.clean.jpg")).unwrap();
     assert_eq!(check_bytes(&copy, "c.jpg", NO_GPS).metadata.gps, None);
     assert!(!Path::new(&out_dir.join("exifr__001.tif")).exists());
     let usage = Command::new(env!("CARGO_BIN_EXE_preflight")).args(["clean"]).arg(&a).output().unwrap();

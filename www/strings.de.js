@@ -78,8 +78,10 @@ export const de = {
     ? `Entfernt: ${c.removed.join('; ')}.`
     : 'Nichts zu entfernen: Die Kopie enthält keine Metadaten, die die Vorgaben verbieten.') + (c.notes.length ? ` ${c.notes.join('; ')}.` : ''),
   cleanFailed: (why) => `Keine Kopie erstellt: ${why}`,
-  cleanZipDone: (n, skipped) =>
-    `${n} bereinigte ${n === 1 ? 'Kopie' : 'Kopien'} gespeichert${skipped ? ` (${skipped} konnten nicht kopiert werden: siehe reports.json)` : ''}.`,
+  cleanZipDone: (n, skipped, leftOut) =>
+    `${n} bereinigte ${n === 1 ? 'Kopie' : 'Kopien'} gespeichert${skipped ? ` (${skipped} konnten nicht kopiert werden: siehe reports.json)` : ''}`
+    + `${leftOut ? `; ${leftOut} weggelassen (weiterhin durchgefallen oder exakte Duplikate: siehe reports.json)` : ''}.`,
+  cleanReady: 'Kopien weglassen, die weiterhin durchfallen, und exakte Duplikate',
   cleanZipName: 'clean-copies.zip',
   exportManifestJsonName: 'manifest.json',
   filterLabel: 'Nur anzeigen',

@@ -80,8 +80,10 @@ export const en = {
     ? `Removed: ${c.removed.join('; ')}.`
     : 'Nothing to remove: the copy carries no metadata the brief forbids.') + (c.notes.length ? ` ${c.notes.join('; ')}.` : ''),
   cleanFailed: (why) => `No copy made: ${why}`,
-  cleanZipDone: (n, skipped) =>
-    `Saved ${n} clean cop${n === 1 ? 'y' : 'ies'}${skipped ? ` (${skipped} could not be copied: see reports.json)` : ''}.`,
+  cleanZipDone: (n, skipped, leftOut) =>
+    `Saved ${n} clean cop${n === 1 ? 'y' : 'ies'}${skipped ? ` (${skipped} could not be copied: see reports.json)` : ''}`
+    + `${leftOut ? `; ${leftOut} left out (still failing, or exact duplicates: see reports.json)` : ''}.`,
+  cleanReady: 'Leave out copies that still fail, and exact duplicates',
   cleanZipName: 'clean-copies.zip',
   exportManifestJsonName: 'manifest.json',
   filterLabel: 'Show only',

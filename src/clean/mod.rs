@@ -44,13 +44,22 @@ use crate::metadata::identifying::{self, Category};
 use crate::report::ObjectBox;
 use exif_rewrite::Dir;
 
+/// A field kept against `privacy.forbid`, and the sentence that says so.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Note {
+    /// `GPS`, `SerialNumber`, `LensSerialNumber` or `Artist`.
+    pub field: &'static str,
+    pub text: String,
+}
+
 /// What a clean copy drops; see the module docs.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Plan {
     /// The privacy categories dropped ([`crate::metadata::identifying`]).
     pub drop: Vec<Category>,
-    /// Forbidden items kept because the brief requires them, for the copy's notes.
-    pub notes: Vec<String>,
+    /// Forbidden fields kept because the brief requires or recommends them, for the copy's
+    /// notes (each said only when the file has the field).
+    pub notes: Vec<Note>,
     keep_body_serial: bool,
     keep_lens_serial: bool,
     keep_artist: bool,
@@ -73,29 +82,44 @@ impl Plan {
                 Plan { drop: Category::ALL.into_iter().filter(|c| p.forbids(c.key())).collect(), ..Plan::default() }
             }
         };
-        let required: &[&str] = rules.exif.as_ref().map_or(&[], |e| &e.required);
-        let requires = |f: &str| required.contains(&f);
-        let needs_gps =
-            required.iter().any(|f| f.starts_with("GPS")) || rules.gps.as_ref().is_some_and(|g| g.bounds.is_some());
-        if plan.drops(Category::Gps) && needs_gps {
+        // What the brief asks for — required or recommended — stays: a copy must not make the
+        // brief's own checks warn where the original passed.
+        let exif = rules.exif.as_ref();
+        let wanted = |f: &str| -> Option<&'static str> {
+            if exif.is_some_and(|e| e.required.contains(&f)) {
+                Some("requires")
+            } else if exif.is_some_and(|e| e.recommended.contains(&f)) {
+                Some("recommends")
+            } else {
+                None
+            }
+        };
+        let gps_field = ["GPSLatitude", "GPSLongitude", "GPSAltitude"].into_iter().find_map(wanted);
+        let gps_why = if rules.gps.as_ref().is_some_and(|g| g.bounds.is_some()) { Some("requires") } else { gps_field };
+        if plan.drops(Category::Gps)
+            && let Some(why) = gps_why
+        {
             plan.drop.retain(|&c| c != Category::Gps);
-            plan.notes.push("GPS kept: the brief requires a position (exif.required or gps.bounds)".into());
+            plan.notes.push(Note { field: "GPS", text: format!("GPS kept: the brief {why} a position") });
         }
         if plan.drops(Category::SerialNumbers) {
-            plan.keep_body_serial = requires("SerialNumber");
-            plan.keep_lens_serial = requires("LensSerialNumber");
-        }
-        if plan.drops(Category::Photographer) {
-            plan.keep_artist = requires("Artist");
-        }
-        for (kept, name) in [
-            (plan.keep_body_serial, "SerialNumber"),
-            (plan.keep_lens_serial, "LensSerialNumber"),
-            (plan.keep_artist, "Artist"),
-        ] {
-            if kept {
-                plan.notes.push(format!("{name} kept: the brief requires it"));
+            for (field, keep) in
+                [("SerialNumber", &mut plan.keep_body_serial), ("LensSerialNumber", &mut plan.keep_lens_serial)]
+            {
+                if let Some(why) = wanted(field) {
+                    *keep = true;
+                    plan.notes.push(Note { field, text: format!("{field} kept: the brief {why} it") });
+                }
             }
+        }
+        if plan.drops(Category::Photographer)
+            && let Some(why) = wanted("Artist")
+        {
+            plan.keep_artist = true;
+            plan.notes.push(Note {
+                field: "Artist",
+                text: format!("Artist kept (with the creator in XMP and IPTC): the brief {why} it"),
+            });
         }
         plan
     }
@@ -229,14 +253,19 @@ pub fn clean(bytes: &[u8], rules: &Rules, regions: &[Region]) -> Result<Cleaned,
     } else {
         return Err(unsupported(bytes));
     };
-    cleaned.notes.splice(0..0, plan.notes.iter().cloned());
-    if plan.drops(Category::Photographer) {
-        let rights = rights(bytes);
-        if !rights.is_empty() {
-            cleaned
-                .notes
-                .push(format!("Copyright kept (a buyer needs to know whose work it is): {}", rights.join("; ")));
-        }
+    let m = metadata(bytes);
+    // "GPS kept" only where there was GPS to keep.
+    let has = |field: &str| {
+        m.as_ref().is_some_and(|m| if field == "GPS" { m.gps.is_some() } else { m.has_field(field) == Some(true) })
+    };
+    let kept: Vec<String> = plan.notes.iter().filter(|n| has(n.field)).map(|n| n.text.clone()).collect();
+    cleaned.notes.splice(0..0, kept);
+    if plan.drops(Category::Photographer)
+        && let Some(m) = &m
+        && !m.privacy.rights.is_empty()
+    {
+        let rights: Vec<String> = m.privacy.rights.iter().map(|(tag, v)| format!("{tag} = {v}")).collect();
+        cleaned.notes.push(format!("Copyright kept (a buyer needs to know whose work it is): {}", rights.join("; ")));
     }
     Ok(cleaned)
 }
@@ -264,13 +293,21 @@ fn blur_jpeg(_: &[u8], _: jpeg::Pieces, _: &[Region]) -> Result<Cleaned, String>
     Err("this build of the engine has no image decoders, so it cannot blur; the copy was not made".into())
 }
 
-/// The copyright notices the file carries, as `tag = value`.
-fn rights(bytes: &[u8]) -> Vec<String> {
+/// The original's metadata (what the copy's notes speak of).
+fn metadata(bytes: &[u8]) -> Option<crate::metadata::Metadata> {
     let mut src = crate::source::SliceSource(bytes);
     let mut reader = crate::source::Reader::new(&mut src);
-    let Ok(probe) = crate::probe::probe(&mut reader) else { return Vec::new() };
-    let m = crate::metadata::read(&mut reader, &probe);
-    m.privacy.rights.into_iter().map(|(tag, v)| format!("{tag} = {v}")).collect()
+    let probe = crate::probe::probe(&mut reader).ok()?;
+    Some(crate::metadata::read(&mut reader, &probe))
+}
+
+/// A copy's file name: `suffix` before the extension (`photo.jpg`, `.clean` →
+/// `photo.clean.jpg`; no extension: appended). The page names its downloads the same way.
+pub fn copy_name(name: &str, suffix: &str) -> String {
+    match name.rfind('.').filter(|&i| i > 0) {
+        Some(i) => format!("{}{suffix}{}", &name[..i], &name[i..]),
+        None => format!("{name}{suffix}"),
+    }
 }
 
 /// The format's name, as the probe tells it from the header.

@@ -24,6 +24,8 @@ const GPS_JPEG = 'exifpy__DSCN0010.jpg';
 const FILES = ['metadata/exifpy__DSCN0010.jpg', 'metadata/mei__Apple_iPhone_4.jpg', 'metadata/exifr__png_with_exif_and_gps.png',
   'metadata/ianare__IMG_5195.HEIC', 'metadata/exifr__001.tif'];
 const COPIED = ['exifpy__DSCN0010.jpg', 'mei__Apple_iPhone_4.jpg', 'exifr__png_with_exif_and_gps.png', 'ianare__IMG_5195.HEIC'];
+/** A copy's name says it is one (as `preflight clean` names them). */
+const copyName = (/** @type {string} */ n) => n.replace(/(\.[^.]+)$/, '.clean$1');
 
 /** ExifTool's `-a -G1 -j` reading of some bytes: { 'Group:Tag': value }. */
 function exiftool(/** @type {Buffer} */ bytes, /** @type {string} */ name) {
@@ -81,7 +83,7 @@ test('a card\'s clean copy and the batch zip: no GPS, the same camera fields, no
   const card = page.locator(`.card[data-file="${GPS_JPEG}"]`);
   assert.equal(await card.locator('.finding[data-check="privacy.gps"]').getAttribute('class').then((c) => c?.match(/finding--(\w+)/)?.[1]), 'fail');
   const [download] = await Promise.all([page.waitForEvent('download'), card.locator('.card__clean-btn').first().click()]);
-  assert.equal(download.suggestedFilename(), GPS_JPEG);
+  assert.equal(download.suggestedFilename(), 'exifpy__DSCN0010.clean.jpg');
   const copy = await readFile(/** @type {string} */ (await download.path()));
   const original = files[0].bytes;
   assert.ok(await gpsOf(original), 'the original has GPS (exifr)');
@@ -94,9 +96,9 @@ test('a card\'s clean copy and the batch zip: no GPS, the same camera fields, no
   const [zipDownload] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), page.locator('#export-clean').click()]);
   assert.equal(zipDownload.suggestedFilename(), 'clean-copies.zip');
   const entries = unzip(await readFile(/** @type {string} */ (await zipDownload.path())));
-  assert.deepEqual([...entries.keys()], [...COPIED, 'manifest.csv', 'reports.json']);
+  assert.deepEqual([...entries.keys()], [...COPIED.map(copyName), 'manifest.csv', 'reports.json']);
   for (const [i, name] of COPIED.entries()) {
-    const data = /** @type {Buffer} */ (entries.get(name));
+    const data = /** @type {Buffer} */ (entries.get(copyName(name)));
     assert.ok(await gpsOf(files[i].bytes), `${name}: the original has GPS`);
     assert.equal(await gpsOf(data), null, `${name}: no GPS in the zipped copy`);
     assert.deepEqual(await kept(data), await kept(files[i].bytes), `${name}: fields kept`);
@@ -107,7 +109,7 @@ test('a card\'s clean copy and the batch zip: no GPS, the same camera fields, no
     const warnings = (/** @type {any} */ t) => Object.entries(t).filter(([k]) => /:(Warning|Error)$/.test(k)).map(([, v]) => v);
     assert.deepEqual(warnings(after).filter((w) => !warnings(before).includes(w)), [], `${name}: no new ExifTool warning`);
   }
-  assert.deepEqual(entries.get('exifpy__DSCN0010.jpg'), copy, 'the zip holds the same copy as the card button');
+  assert.deepEqual(entries.get('exifpy__DSCN0010.clean.jpg'), copy, 'the zip holds the same copy as the card button');
   const csv = String(entries.get('manifest.csv')).trim().split('\n');
   const head = csv[0].split(',');
   assert.equal(csv.length, COPIED.length + 1, 'a header and one row per copy');
@@ -127,6 +129,40 @@ test('a card\'s clean copy and the batch zip: no GPS, the same camera fields, no
   // anything else, and never a file's bytes.
   const code = /^GET http:\/\/127\.0\.0\.1:\d+\/(worker\.js|pkg\/preflight\.js|pkg\/full\/preflight_bg\.wasm)$/;
   assert.deepEqual(requests.filter((r) => !code.test(r)), [], 'no request but the app’s own code while copying and zipping');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the upload-ready zip leaves out copies that still fail and exact duplicates, and says so', async () => {
+  // JPEG only: the PNG's copy still fails the format rule; the second DSCN0010 is a duplicate.
+  const brief = { preflight_brief: 1, name: 'JPEG, no GPS', checks: { privacy: { forbid: ['gps'] },
+    format: { allow: ['jpeg'] }, duplicates: { exact: 'fail' } } };
+  const { page, errors } = await openApp(env.context, env.url);
+  page.setDefaultTimeout(60_000);
+  await page.locator('#brief-file').setInputFiles({ name: 'jpeg.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(brief)) });
+  await page.waitForFunction((name) => document.getElementById('progress')?.dataset.brief === name, brief.name);
+  const files = await corpusFiles(['metadata/exifpy__DSCN0010.jpg', 'metadata/exifr__png_with_exif_and_gps.png']);
+  files.push({ ...files[0], name: 'again.jpg' });
+  await dropFiles(page, files);
+  await waitAllChecked(page, files.length);
+  const zipOf = async () => {
+    const [d] = await Promise.all([page.waitForEvent('download'), page.locator('#export-clean').click()]);
+    return unzip(await readFile(/** @type {string} */ (await d.path())));
+  };
+  assert.equal(await page.locator('#clean-ready').isChecked(), true, 'upload-ready is the default');
+  let entries = await zipOf();
+  assert.deepEqual([...entries.keys()], ['exifpy__DSCN0010.clean.jpg', 'manifest.csv', 'reports.json']);
+  const summary = JSON.parse(String(entries.get('reports.json')));
+  assert.equal(summary.upload_ready, true);
+  assert.deepEqual(summary.left_out.map((/** @type {any} */ x) => x.file).sort(), ['again.jpg', 'exifr__png_with_exif_and_gps.png']);
+  assert.match(summary.left_out.find((/** @type {any} */ x) => x.file === 'again.jpg').reason, /^an exact duplicate/);
+  assert.match(summary.left_out.find((/** @type {any} */ x) => x.file.endsWith('.png')).reason, /still fails the brief: format/);
+  assert.match(await page.locator('#status').textContent() ?? '', /2 left out/);
+  // Unchecked: every copy goes in.
+  await page.locator('#clean-ready').uncheck();
+  entries = await zipOf();
+  assert.deepEqual([...entries.keys()].sort(),
+    ['again.clean.jpg', 'exifpy__DSCN0010.clean.jpg', 'exifr__png_with_exif_and_gps.clean.png', 'manifest.csv', 'reports.json']);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -1,4 +1,5 @@
-//! `preflight clean`: writes clean copies (same names, in --out) and prints what was removed.
+//! `preflight clean`: writes clean copies (`NAME.clean.EXT` in --out; `--suffix` changes the
+//! `.clean`) and prints what was removed.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -19,6 +20,8 @@ pub struct CleanArgs {
     pub blur_plates: bool,
     pub models: Option<PathBuf>,
     pub out: Option<PathBuf>,
+    /// Added to a copy's name before its extension (`.clean`).
+    pub suffix: String,
     pub paths: Vec<PathBuf>,
 }
 
@@ -70,7 +73,8 @@ pub fn command(args: CleanArgs) -> Result<ExitCode, String> {
     let mut stdout = std::io::stdout().lock();
     let mut failed = 0;
     for path in &files {
-        let target = out_dir.join(path.file_name().unwrap_or_default());
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        let target = out_dir.join(preflight::clean::copy_name(&name, &args.suffix));
         match clean_one(path, &brief, &detect_brief, &ctx, args.blur_faces, args.blur_plates) {
             Ok(c) => {
                 std::fs::write(&target, &c.bytes).map_err(|e| format!("cannot write {}: {e}", target.display()))?;

@@ -20,15 +20,16 @@ preflight — check photos against a buyer's brief, locally.
 USAGE:
     preflight check [--brief FILE] [--taxonomy FILE] [--json] [--manifest FILE.csv|.json]... [--models DIR]
                     [--jobs N] PATH...
-    preflight clean --out DIR [--brief FILE] [--blur faces,plates] [--models DIR] PATH...
+    preflight clean --out DIR [--brief FILE] [--suffix S] [--blur faces,plates] [--models DIR] PATH...
     preflight brief FILE [--taxonomy FILE]
 
 COMMANDS:
     check    Check files (folders are read recursively) and print one report per file:
              a readable table, or with --json a JSON array of reports.
-    clean    Write clean copies (same names, into --out): the metadata the brief forbids
-             removed (GPS, serial numbers, owner, XMP history; always thumbnails and maker
-             notes), what it requires kept; JPEG and PNG, losslessly. --blur faces,plates
+    clean    Write clean copies (NAME.clean.jpg, into --out): the metadata the brief forbids
+             removed (GPS, place names, serial numbers, the photographer's name and contacts,
+             camera owner, XMP history; always thumbnails and maker notes), what it requires or
+             recommends kept; JPEG, PNG, WebP, HEIC and AVIF, losslessly. --blur faces,plates
              also blurs what the detectors find (JPEG, re-encoded). Prints what was removed.
     brief    Validate a brief and print what it asks for.
 
@@ -45,6 +46,8 @@ OPTIONS:
                    folder next to the executable or above it; `node scripts/models.mjs` fetches
                    them).
     --out DIR      (clean) The folder the copies go to.
+    --suffix S     (clean) What a copy's name adds before the extension (default `.clean`:
+                   photo.jpg → photo.clean.jpg; `--suffix \"\"` keeps the names).
     --blur LIST    (clean) faces, plates or faces,plates: blur them (needs --features detect).
     --jobs N       Files checked in parallel (default: number of cores).
     -h, --help     Print this help.
@@ -137,12 +140,14 @@ fn run() -> Result<ExitCode, String> {
                 blur_plates: false,
                 models: None,
                 out: None,
+                suffix: ".clean".into(),
                 paths: Vec::new(),
             };
             while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
                 match arg {
                     Long("brief") => args.brief = Some(parser.value().map_err(|e| e.to_string())?.into()),
                     Long("out") => args.out = Some(parser.value().map_err(|e| e.to_string())?.into()),
+                    Long("suffix") => args.suffix = parser.value().map_err(|e| e.to_string())?.to_string_lossy().into(),
                     Long("models") => args.models = Some(parser.value().map_err(|e| e.to_string())?.into()),
                     Long("blur") => {
                         let v = parser.value().map_err(|e| e.to_string())?;
