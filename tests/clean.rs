@@ -350,6 +350,42 @@ fn heic_and_avif_are_cleaned_in_place() {
     assert!(!c.bytes.windows(needle.len()).any(|w| w == needle));
 }
 
+/// A JPEG with a C2PA manifest store in APP11 (JUMBF: a `jumb` superbox whose `jumd`
+/// description box is labelled `c2pa`), made here after the C2PA 1.3 layout.
+fn with_c2pa(jpeg: &[u8]) -> Vec<u8> {
+    let label = b"c2pa\0";
+    let jumd_len = 8 + 16 + 1 + label.len();
+    let mut jumd = (jumd_len as u32).to_be_bytes().to_vec();
+    jumd.extend_from_slice(b"jumd");
+    jumd.extend_from_slice(b"c2pa\0\x11\0\x10\x80\0\0\xaa\08\x9bq"); // the C2PA type UUID
+    jumd.push(0x03); // toggles: requestable, label present
+    jumd.extend_from_slice(label);
+    let mut jumb = ((8 + jumd.len()) as u32).to_be_bytes().to_vec();
+    jumb.extend_from_slice(b"jumb");
+    jumb.extend_from_slice(&jumd);
+    let mut payload = b"JP\0\x01\0\0\0\x01".to_vec(); // common identifier, box instance, sequence
+    payload.extend_from_slice(&jumb);
+    let len = (payload.len() + 2) as u16;
+    [&jpeg[..2], &[0xFF, 0xEB], &len.to_be_bytes()[..], &payload, &jpeg[2..]].concat()
+}
+
+#[test]
+fn content_credentials_are_reported_and_dropped_unless_kept() {
+    let jpeg = with_c2pa(&corpus("faces/darknet__person.jpg"));
+    let forbid = r#"{"preflight_brief": 1, "name": "t", "checks": {"privacy": {"forbid": ["gps"]}}}"#;
+    let r = check_bytes(&jpeg, "c2pa.jpg", forbid);
+    let f = r.findings.iter().find(|f| f.check == "privacy.content_credentials").expect("reported");
+    assert_eq!(f.verdict, Verdict::Warn);
+    assert!(f.message.contains("removing any metadata breaks its signature"), "{}", f.message);
+    let c = preflight::clean::clean(&jpeg, &brief(forbid).rules, &[]).unwrap();
+    assert!(c.removed.iter().any(|r| r.contains("Content Credentials (a C2PA manifest)")), "{:?}", c.removed);
+    assert!(check_bytes(&c.bytes, "c.jpg", forbid).findings.iter().all(|f| f.check != "privacy.content_credentials"));
+    let keep = r#"{"preflight_brief": 1, "name": "t", "checks": {"privacy": {"forbid": ["gps"], "keep_content_credentials": true}}}"#;
+    let c = preflight::clean::clean(&jpeg, &brief(keep).rules, &[]).unwrap();
+    assert!(c.notes.iter().any(|n| n.starts_with("Content Credentials (C2PA) kept")), "{:?}", c.notes);
+    assert!(check_bytes(&c.bytes, "c.jpg", keep).findings.iter().any(|f| f.check == "privacy.content_credentials"));
+}
+
 #[test]
 fn formats_it_cannot_rewrite_are_refused_by_name() {
     for (rel, name) in [("metadata/exiftool__Nikon.nef", "NEF"), ("metadata/exifr__001.tif", "TIFF")] {

@@ -7,7 +7,8 @@
 //! (b) the clean copy holds no tag of any category, by ExifTool's reading;
 //! (c) ExifTool reports no warning or error on the copy that it did not report on the original;
 //! (d) every kept field (see [`kept`]) reads back unchanged;
-//! (e) the pixels decode identically.
+//! (e) the pixels decode identically;
+//! and a C2PA manifest (ExifTool's JUMBF group) is reported on the card and gone from the copy.
 //!
 //! Run alone: `cargo test --test privacy_oracle -- --nocapture` (prints files and tags counted).
 
@@ -194,6 +195,11 @@ fn oracle(path: &Path, name: &str, t: &mut Tally) {
             }
         }
     }
+    // Content Credentials (ExifTool's JUMBF group) are reported.
+    let c2pa = |t: &BTreeMap<String, Value>| t.keys().any(|k| k.starts_with("JUMBF:"));
+    if c2pa(&before) && !report.findings.iter().any(|f| f.check == "privacy.content_credentials") {
+        t.failures.push(format!("{name}: ExifTool sees a JUMBF (C2PA) block; the card does not mention it"));
+    }
     // (b)–(e) on the clean copy, for the formats preflight rewrites.
     let rules = &brief.rules;
     let copy = match preflight::clean::clean(&bytes, rules, &[]) {
@@ -214,6 +220,9 @@ fn oracle(path: &Path, name: &str, t: &mut Tally) {
     let out = scratch().join(name.replace('/', "__"));
     std::fs::write(&out, &copy.bytes).unwrap();
     let after = exiftool(&out);
+    if c2pa(&after) {
+        t.failures.push(format!("{name}: the clean copy still has Content Credentials (JUMBF)"));
+    }
     for (c, tags) in categorised(&after) {
         t.failures.push(format!("{name}: the clean copy still has {c}: {tags:?}"));
     }
@@ -345,6 +354,27 @@ fn generated_spellings_and_containers_against_exiftool() {
         let seen = categorised(&exiftool(&path));
         assert!(!seen.is_empty(), "{what}: ExifTool sees nothing identifying — the generated file is wrong");
         oracle(&path, &name, &mut t);
+    }
+    // Content Credentials: a C2PA manifest store in APP11 (JUMBF, labelled c2pa).
+    {
+        let label = b"c2pa\0";
+        let mut jumd = ((8 + 16 + 1 + label.len()) as u32).to_be_bytes().to_vec();
+        jumd.extend_from_slice(b"jumdc2pa\0\x11\0\x10\x80\0\0\xaa\08\x9bq\x03");
+        jumd.extend_from_slice(label);
+        let mut payload = b"JP\0\x01\0\0\0\x01".to_vec();
+        payload.extend_from_slice(&((8 + jumd.len()) as u32).to_be_bytes());
+        payload.extend_from_slice(b"jumb");
+        payload.extend_from_slice(&jumd);
+        let len = (payload.len() + 2) as u16;
+        let jpeg = [&base[..2], &[0xFF, 0xEB], &len.to_be_bytes()[..], &payload, &base[2..]].concat();
+        let name = "generated/content-credentials.jpg";
+        let path = dir.join(name.replace('/', "__"));
+        std::fs::write(&path, jpeg).unwrap();
+        assert!(
+            exiftool(&path).keys().any(|k| k.starts_with("JUMBF:")),
+            "ExifTool does not see the generated C2PA block"
+        );
+        oracle(&path, name, &mut t);
     }
     // EXIF, IPTC and XMP written by ExifTool itself, in each container preflight rewrites.
     let tags = [

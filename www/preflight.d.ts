@@ -227,6 +227,8 @@ export interface PlatesRule extends Block { max: number }
 export interface PrivacyRule extends Block {
   /** `owner` stands for `photographer` + `camera_owner`. */
   forbid: ('gps' | 'location_text' | 'serial_numbers' | 'photographer' | 'camera_owner' | 'owner' | 'xmp_history' | 'thumbnail_mismatch')[];
+  /** Clean copies keep a C2PA manifest (Content Credentials); default false. */
+  keep_content_credentials?: boolean;
 }
 export interface DuplicatesRule {
   exact?: Severity;

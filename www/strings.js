@@ -164,6 +164,7 @@ export const en = {
     'privacy.camera_owner': 'No camera owner name',
     'privacy.xmp_history': 'No editing history',
     'privacy.thumbnail_mismatch': 'Thumbnail matches the image',
+    'privacy.content_credentials': 'Content Credentials (C2PA)',
     duplicates: 'Duplicates',
     'duplicates.exact': 'Exact duplicates',
     'duplicates.near': 'Near-identical frames',

@@ -23,13 +23,18 @@
 //!   - `"thumbnail_mismatch"`: an EXIF IFD1 thumbnail whose picture (black bars trimmed) has a
 //!     different aspect ratio than the image — an old crop can leak what was cropped out.
 //! - `severity` (`fail` | `warn`, default `fail`).
+//! - `keep_content_credentials` (default `false`): clean copies keep a C2PA manifest (Content
+//!   Credentials). Either way, a file that carries one gets a `privacy.content_credentials`
+//!   warning: the manifest is a signed record of who made the photo and how it was edited (it
+//!   can name the photographer), and removing any metadata breaks its signature.
 //!
 //! Copyright notices are not a privacy category: a buyer needs them. The `photographer`
 //! finding names those it saw, so the photographer knows what stays.
 //!
 //! Findings: `privacy.gps`, `privacy.location_text`, `privacy.serial_numbers`,
 //! `privacy.photographer`, `privacy.camera_owner`, `privacy.xmp_history`,
-//! `privacy.thumbnail_mismatch` — one per forbidden item: pass, or fail/warn quoting the tags.
+//! `privacy.thumbnail_mismatch` — one per forbidden item: pass, or fail/warn quoting the tags;
+//! `privacy.content_credentials` when the file carries a C2PA manifest.
 
 use super::{Evidence, Severity, finding};
 use crate::brief::json::{Errors, Json, Obj, choose, string_item};
@@ -47,6 +52,7 @@ const ALIASES: &[(&str, &[&str])] = &[("owner", &["photographer", "camera_owner"
 pub struct PrivacyRule {
     pub forbid: Vec<&'static str>,
     pub severity: Severity,
+    pub keep_content_credentials: bool,
 }
 
 impl PrivacyRule {
@@ -83,7 +89,8 @@ pub fn parse(o: &mut Obj<'_>) -> PrivacyRule {
         }
     }
     forbid.sort_by_key(|f| ITEMS.iter().position(|i| i == f));
-    PrivacyRule { forbid, severity: Severity::parse(o) }
+    let keep_content_credentials = o.bool("keep_content_credentials").unwrap_or(false);
+    PrivacyRule { forbid, severity: Severity::parse(o), keep_content_credentials }
 }
 
 fn category(item: &str) -> Option<Category> {
@@ -93,6 +100,23 @@ fn category(item: &str) -> Option<Category> {
 pub fn evaluate(rule: &PrivacyRule, ev: &Evidence<'_>, out: &mut Vec<Finding>) {
     let m = ev.metadata;
     let t = &m.privacy;
+    if let Some((place, bytes)) = ev.probe.content_credentials {
+        let copies = if rule.keep_content_credentials {
+            "Clean copies keep it (privacy.keep_content_credentials), but removing any metadata breaks its signature"
+        } else {
+            "A clean copy drops it (removing any metadata breaks its signature anyway); to keep it, set privacy.keep_content_credentials"
+        };
+        let size = crate::source::human_bytes(bytes);
+        out.push(finding(
+            "privacy.content_credentials",
+            Verdict::Warn,
+            Some(format!("C2PA manifest, {size} ({place})")),
+            None,
+            format!(
+                "The file carries Content Credentials (a C2PA manifest, {size} in {place}): a signed record of who made the photo and how it was edited, which can name the photographer. {copies}."
+            ),
+        ));
+    }
     for &item in &rule.forbid {
         let id = format!("privacy.{item}");
         // (tag = value) pairs found.

@@ -25,6 +25,8 @@ const XMP_UUID: [u8; 16] =
 /// A box: its type, and where its payload starts and ends in the file.
 #[derive(Debug, Clone, Copy)]
 struct Bx {
+    /// Where the box (its size field) starts.
+    start: usize,
     kind: [u8; 4],
     data: usize,
     end: usize,
@@ -48,7 +50,7 @@ fn boxes(b: &[u8], start: usize, end: usize) -> Result<Vec<Bx>, String> {
         if box_end > end as u64 || box_end < data as u64 {
             return Err(format!("the {} box at byte {pos} runs past its end", String::from_utf8_lossy(&kind)));
         }
-        out.push(Bx { kind, data, end: box_end as usize });
+        out.push(Bx { start: pos, kind, data, end: box_end as usize });
         pos = box_end as usize;
         if out.len() > 4096 {
             return Err("the file holds too many boxes".into());
@@ -133,6 +135,17 @@ pub fn rewrite(b: &[u8], plan: &Plan) -> Result<Rewritten, String> {
     for bx in top.iter().filter(|x| &x.kind == b"uuid" && b.get(x.data..x.data + 16) == Some(&XMP_UUID[..])) {
         let range = bx.data + 16..bx.end;
         rewrite_xmp(&mut out, range, plan, &mut removed)?;
+    }
+    // A C2PA manifest box: turned into a `free` box of zeros (no offset moves), unless kept.
+    for bx in top
+        .iter()
+        .filter(|x| &x.kind == b"uuid" && b.get(x.data..x.data + 16) == Some(&crate::probe::bmff::C2PA_UUID[..]))
+    {
+        if let Err(why) = plan.content_credentials() {
+            out[bx.start + 4..bx.start + 8].copy_from_slice(b"free");
+            out[bx.data..bx.end].fill(0);
+            removed.push(format!("uuid box ({}): {why}", crate::source::human_bytes((bx.end - bx.data) as u64)));
+        }
     }
     let Some(meta) = top.iter().find(|x| &x.kind == b"meta") else { return Ok((out, removed)) };
     let inner = boxes(b, (meta.data + 4).min(meta.end), meta.end)?;

@@ -10,6 +10,7 @@
 //! | APP2 ICC_PROFILE | kept (colour meaning of the pixels) |
 //! | APP13 Photoshop | IPTC (0x0404), its digest (0x0425) and resolution (0x03ED) kept; other resources (thumbnails, EXIF/XMP copies) dropped |
 //! | APP14 Adobe | kept (colour transform the decoder needs) |
+//! | APP11 JUMBF `c2pa` (Content Credentials) | dropped, or kept with `privacy.keep_content_credentials` |
 //! | other APPn, COM | dropped (MPF preview index, FlashPix, vendor data, free-text comments) |
 //! | DQT, DHT, SOF, DRI, SOS + scan data, … | copied unchanged |
 //! | bytes after EOI | dropped (MPF preview images, vendor trailers) |
@@ -201,6 +202,10 @@ fn metadata_segment(
         0xE2 if p.starts_with(b"MPF\0") => Keep::Drop("the index of embedded preview images".into()),
         0xED if p.starts_with(PHOTOSHOP_ID) => photoshop(p, plan, removed)?,
         0xEE if p.starts_with(b"Adobe") => Keep::Same,
+        0xEB if crate::probe::jpeg::is_c2pa_app11(p) => match plan.content_credentials() {
+            Ok(_) => Keep::Same,
+            Err(why) => Keep::Drop(why.into()),
+        },
         0xFE => Keep::Drop("free text that can hold anything".into()),
         0xE1..=0xEF => Keep::Drop("vendor metadata no brief needs".into()),
         _ => Keep::Same,

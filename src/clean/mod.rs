@@ -60,6 +60,8 @@ pub struct Plan {
     /// Forbidden fields kept because the brief requires or recommends them, for the copy's
     /// notes (each said only when the file has the field).
     pub notes: Vec<Note>,
+    /// Keep a C2PA manifest (Content Credentials): `privacy.keep_content_credentials`.
+    pub keep_content_credentials: bool,
     keep_body_serial: bool,
     keep_lens_serial: bool,
     keep_artist: bool,
@@ -78,9 +80,11 @@ impl Plan {
     pub fn from_rules(rules: &Rules) -> Plan {
         let mut plan = match &rules.privacy {
             None => Plan::strip_all(),
-            Some(p) => {
-                Plan { drop: Category::ALL.into_iter().filter(|c| p.forbids(c.key())).collect(), ..Plan::default() }
-            }
+            Some(p) => Plan {
+                drop: Category::ALL.into_iter().filter(|c| p.forbids(c.key())).collect(),
+                keep_content_credentials: p.keep_content_credentials,
+                ..Plan::default()
+            },
         };
         // What the brief asks for — required or recommended — stays: a copy must not make the
         // brief's own checks warn where the original passed.
@@ -174,6 +178,19 @@ impl Plan {
         }
     }
 
+    /// What happens to a C2PA manifest (Content Credentials): `Ok(note)` kept, `Err(why)` dropped.
+    pub fn content_credentials(&self) -> Result<&'static str, &'static str> {
+        if self.keep_content_credentials {
+            Ok(
+                "Content Credentials (C2PA) kept, as the brief asks: removing metadata breaks their signature, so a verifier will report the copy as altered",
+            )
+        } else {
+            Err(
+                "Content Credentials (a C2PA manifest): removing metadata breaks its signature, and it can name the photographer; keep it with privacy.keep_content_credentials",
+            )
+        }
+    }
+
     /// Why an IPTC-IIM dataset is dropped.
     pub fn iptc_drop_reason(&self, record: u8, dataset: u8) -> Option<&'static str> {
         let (c, _) = identifying::iptc(record, dataset)?;
@@ -258,7 +275,10 @@ pub fn clean(bytes: &[u8], rules: &Rules, regions: &[Region]) -> Result<Cleaned,
     let has = |field: &str| {
         m.as_ref().is_some_and(|m| if field == "GPS" { m.gps.is_some() } else { m.has_field(field) == Some(true) })
     };
-    let kept: Vec<String> = plan.notes.iter().filter(|n| has(n.field)).map(|n| n.text.clone()).collect();
+    let mut kept: Vec<String> = plan.notes.iter().filter(|n| has(n.field)).map(|n| n.text.clone()).collect();
+    if let (Ok(note), true) = (plan.content_credentials(), has_c2pa(bytes)) {
+        kept.push(note.into());
+    }
     cleaned.notes.splice(0..0, kept);
     if plan.drops(Category::Photographer)
         && let Some(m) = &m
@@ -291,6 +311,13 @@ fn blur_jpeg(bytes: &[u8], pieces: jpeg::Pieces, regions: &[Region]) -> Result<C
 #[cfg(not(feature = "pixels"))]
 fn blur_jpeg(_: &[u8], _: jpeg::Pieces, _: &[Region]) -> Result<Cleaned, String> {
     Err("this build of the engine has no image decoders, so it cannot blur; the copy was not made".into())
+}
+
+/// Whether the file carries a C2PA manifest.
+fn has_c2pa(bytes: &[u8]) -> bool {
+    let mut src = crate::source::SliceSource(bytes);
+    let mut reader = crate::source::Reader::new(&mut src);
+    crate::probe::probe(&mut reader).is_ok_and(|p| p.content_credentials.is_some())
 }
 
 /// The original's metadata (what the copy's notes speak of).

@@ -106,6 +106,10 @@ pub fn rewrite(b: &[u8], plan: &Plan) -> Result<(Vec<u8>, Vec<String>), String> 
                     ));
                 }
             }
+            b"caBX" => match plan.content_credentials() {
+                Ok(_) => out.extend_from_slice(chunk),
+                Err(why) => removed.push(format!("caBX chunk ({}): {why}", human_bytes(len as u64))),
+            },
             _ => removed.push(format!("{label} chunk ({}): private data no brief needs", human_bytes(len as u64))),
         }
         pos = end;

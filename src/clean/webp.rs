@@ -81,6 +81,10 @@ pub fn rewrite(b: &[u8], plan: &Plan) -> Result<(Vec<u8>, Vec<String>), String> 
                 }
                 Err(why) => removed.push(format!("XMP, all of it: {why}, so it could not be rewritten")),
             },
+            b"C2PA" => match plan.content_credentials() {
+                Ok(_) => out.extend_from_slice(padded),
+                Err(why) => removed.push(format!("C2PA chunk ({}): {why}", human_bytes(len as u64))),
+            },
             _ => removed.push(format!("{label} chunk ({}): private data no brief needs", human_bytes(len as u64))),
         }
         pos = end + (len & 1);

@@ -32,6 +32,9 @@ pub const MAX_TABLE: u64 = 1 << 20;
 
 const CANON_UUID: [u8; 16] =
     [0x85, 0xc0, 0xb6, 0x87, 0x82, 0x0f, 0x11, 0xe0, 0x81, 0x11, 0xf4, 0xce, 0x46, 0x2b, 0x6a, 0x48];
+/// The C2PA manifest store's box in ISO-BMFF files.
+pub const C2PA_UUID: [u8; 16] =
+    [0xd8, 0xfe, 0xc3, 0xd6, 0x1b, 0x0e, 0x48, 0x3c, 0x92, 0x97, 0x58, 0x28, 0x87, 0x7e, 0xc4, 0x81];
 const XMP_UUID: [u8; 16] =
     [0xbe, 0x7a, 0xcf, 0xcb, 0x97, 0xa9, 0x42, 0xe8, 0x9c, 0x71, 0x99, 0x94, 0x91, 0xe3, 0xaf, 0xac];
 
@@ -167,6 +170,9 @@ pub fn probe(reader: &mut Reader<'_>, format: Format, out: &mut Probe) -> Result
         match &b.kind {
             b"meta" => heif_meta(reader, &mut walk, b),
             b"moov" if format == Format::Cr3 => cr3_moov(reader, &mut walk, b),
+            b"uuid" if b.uuid == Some(C2PA_UUID) => {
+                walk.out.content_credentials = Some(("BMFF uuid", b.end - b.data));
+            }
             b"uuid" if b.uuid == Some(XMP_UUID) && walk.out.xmp.is_none() => {
                 walk.out.xmp = Some(Block { offset: b.data, len: b.end - b.data });
             }

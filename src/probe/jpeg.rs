@@ -82,6 +82,11 @@ pub fn scan(reader: &mut Reader<'_>, base: u64, out: &mut Probe) -> Result<(), R
             0xE1 => app1(reader, payload, payload_len, out),
             0xE2 if signature(reader, payload, payload_len, 12).starts_with(b"ICC_PROFILE\0") => out.icc = true,
             0xED => app13(reader, payload, payload_len, out),
+            // APP11 "JP": JPEG-XT boxes; a JUMBF labelled c2pa is a Content Credentials manifest.
+            0xEB if is_c2pa_app11(&signature(reader, payload, payload_len, 64)) => {
+                let seen = out.content_credentials.map_or(0, |(_, n)| n);
+                out.content_credentials = Some(("JPEG APP11", seen + payload_len));
+            }
             0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC) && !found_sof => {
                 found_sof = true;
                 huffman_sequential = matches!(marker, 0xC0 | 0xC1);
@@ -113,6 +118,12 @@ pub fn scan(reader: &mut Reader<'_>, base: u64, out: &mut Probe) -> Result<(), R
         }
     }
     Ok(())
+}
+
+/// An APP11 payload that carries (part of) a C2PA manifest store: `JP`, box instance, sequence
+/// number, then JUMBF boxes whose description is labelled `c2pa`.
+pub fn is_c2pa_app11(head: &[u8]) -> bool {
+    head.starts_with(b"JP") && head.windows(4).any(|w| w == b"jumb") && head.windows(4).any(|w| w == b"c2pa")
 }
 
 /// The fewest bytes a baseline (Huffman, sequential) JPEG of `w × h` pixels can take: every

@@ -192,6 +192,9 @@ pub struct Probe {
     /// Further XMP packets (a JPEG may carry several APP1 XMP segments; readers such as
     /// ExifTool read them all): read for what identifies the photographer, at most 8.
     pub more_xmp: Vec<Block>,
+    /// Content Credentials (a C2PA manifest store in JUMBF): where (`JPEG APP11`, `PNG caBX`,
+    /// `WebP C2PA`, `BMFF uuid`) and how many bytes.
+    pub content_credentials: Option<(&'static str, u64)>,
     /// IPTC-IIM data (a JPEG's APP13 Photoshop resource 0x0404 payload, or TIFF tag 33723).
     pub iptc: Option<Block>,
     pub icc: bool,

@@ -80,6 +80,7 @@ pub fn probe(reader: &mut Reader<'_>, out: &mut Probe) -> Result<(), ReadError> 
             }
             b"iTXt" if out.xmp.is_none() => itxt_xmp(reader, data, len, out),
             b"iCCP" => out.icc = true,
+            b"caBX" => out.content_credentials = Some(("PNG caBX", len)),
             b"IDAT" if file_len > Reader::HEAD => return tail_chunks(reader, data + len + 4, out),
             b"IEND" => return Ok(()),
             _ => {}
@@ -114,7 +115,7 @@ fn tail_chunks(reader: &mut Reader<'_>, from: u64, out: &mut Probe) -> Result<()
     let mut i = 0usize;
     while i + 12 <= tail.len() {
         let kind = &tail[i + 4..i + 8];
-        let interesting = matches!(kind, b"eXIf" | b"iTXt" | b"tEXt" | b"zTXt" | b"iCCP" | b"IEND");
+        let interesting = matches!(kind, b"eXIf" | b"iTXt" | b"tEXt" | b"zTXt" | b"iCCP" | b"caBX" | b"IEND");
         let len = u32::from_be_bytes([tail[i], tail[i + 1], tail[i + 2], tail[i + 3]]) as usize;
         if !interesting || len > tail.len() - i - 12 {
             i += 1;
@@ -137,6 +138,7 @@ fn tail_chunks(reader: &mut Reader<'_>, from: u64, out: &mut Probe) -> Result<()
             }
             b"iTXt" if out.xmp.is_none() => itxt_xmp(reader, data, len as u64, out),
             b"iCCP" => out.icc = true,
+            b"caBX" => out.content_credentials = Some(("PNG caBX", len as u64)),
             b"IEND" => saw_iend = true,
             _ => {}
         }

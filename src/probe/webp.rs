@@ -90,6 +90,7 @@ pub fn probe(reader: &mut Reader<'_>, out: &mut Probe) -> Result<(), ReadError> 
                 out.exif.push(Block { offset, len: block_len });
             }
             b"XMP " if avail > 0 => out.xmp = Some(Block { offset: data, len: avail }),
+            b"C2PA" => out.content_credentials = Some(("WebP C2PA", avail)),
             b"ICCP" => out.icc = true,
             _ => {}
         }
