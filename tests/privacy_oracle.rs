@@ -376,6 +376,36 @@ fn generated_spellings_and_containers_against_exiftool() {
         );
         oracle(&path, name, &mut t);
     }
+    // PNG text chunks ExifTool reads as metadata: an Author, and ImageMagick's hex dump of an
+    // EXIF block (here the GPS-tagged EXIF of a corpus JPEG).
+    {
+        let png = std::fs::read(common::corpus_dir().join("faces/skimage__astronaut.png")).unwrap();
+        let jpeg = std::fs::read(common::corpus_dir().join("metadata/exifpy__DSCN0010.jpg")).unwrap();
+        let at = jpeg.windows(6).position(|w| w == b"Exif\0\0").unwrap();
+        let len = u16::from_be_bytes([jpeg[at - 2], jpeg[at - 1]]) as usize - 2;
+        let exif = &jpeg[at..at + len];
+        let hex: String =
+            exif.chunks(36).map(|l| l.iter().map(|b| format!("{b:02x}")).collect::<String>() + "\n").collect();
+        let raw = format!("Raw profile type exif\0\nexif\n{:8}\n{hex}", exif.len());
+        let chunk = |kind: &[u8], data: &[u8]| {
+            let mut c = (data.len() as u32).to_be_bytes().to_vec();
+            c.extend_from_slice(kind);
+            c.extend_from_slice(data);
+            let crc = preflight::probe::png::crc32(&c[4..]);
+            c.extend_from_slice(&crc.to_be_bytes());
+            c
+        };
+        let ihdr_end = 8 + 25;
+        let out =
+            [&png[..ihdr_end], &chunk(b"tEXt", b"Author\0Jane Doe"), &chunk(b"tEXt", raw.as_bytes()), &png[ihdr_end..]]
+                .concat();
+        let name = "generated/png-text-author-and-raw-exif.png";
+        let path = dir.join(name.replace('/', "__"));
+        std::fs::write(&path, out).unwrap();
+        let seen = categorised(&exiftool(&path));
+        assert!(seen.contains_key("gps") && seen.contains_key("photographer"), "ExifTool reads {seen:?}");
+        oracle(&path, name, &mut t);
+    }
     // EXIF, IPTC and XMP written by ExifTool itself, in each container preflight rewrites.
     let tags = [
         "-Artist=Jane Doe",

@@ -79,14 +79,21 @@ pub fn png_raw_profile(chunk: &[u8], plan: &Plan) -> Result<Option<Rewritten>, S
     let Some((new, removed)) = rewrite_iim(iim, plan) else { return Ok(None) };
     let payload = if wrapped { resource(0x0404, &new) } else { new };
     let mut text = KEY.to_vec();
-    text.extend_from_slice(format!("\nIPTC\n{:8}\n", payload.len()).as_bytes());
-    for line in payload.chunks(36) {
+    text.extend_from_slice(&hex_dump("IPTC", &payload));
+    Ok(Some((text, removed)))
+}
+
+/// A PNG raw profile's text: `\nNAME\n  LENGTH\n` and the bytes in hex, 72 digits a line (as
+/// ImageMagick and ExifTool write it).
+pub fn hex_dump(name: &str, data: &[u8]) -> Vec<u8> {
+    let mut text = format!("\n{name}\n{:8}\n", data.len()).into_bytes();
+    for line in data.chunks(36) {
         for b in line {
             text.extend_from_slice(format!("{b:02x}").as_bytes());
         }
         text.push(b'\n');
     }
-    Ok(Some((text, removed)))
+    text
 }
 
 /// A Photoshop image resource (`8BIM`, id, empty name, size, data padded to even).

@@ -5,7 +5,8 @@
 //! | critical chunks (IHDR, PLTE, IDAT, IEND) and the standard colour / layout / animation chunks | copied unchanged |
 //! | eXIf | rebuilt by [`super::exif_rewrite`], CRC recomputed |
 //! | iTXt `XML:com.adobe.xmp` | rewritten by [`super::xmp`] (stored uncompressed), CRC recomputed |
-//! | tEXt / zTXt / iTXt `Title`, `Description`, `Copyright`, `Creation Time`, `Software`, `Disclaimer`, `Warning`, `Raw profile type iptc` (keywords) | kept |
+//! | `Raw profile type iptc` / `exif` / `APP1` / `xmp` (ImageMagick's hex dumps) | the IPTC, EXIF or XMP inside rewritten like the real thing, stored as tEXt |
+//! | tEXt / zTXt / iTXt `Title`, `Description`, `Copyright`, `Creation Time`, `Software`, `Disclaimer`, `Warning` | kept |
 //! | other text chunks (`Author`, `Comment`, ImageMagick's `Raw profile type exif` / `xmp` …), unknown ancillary chunks | dropped |
 //! | bytes after IEND | dropped |
 //!
@@ -97,6 +98,22 @@ pub fn rewrite(b: &[u8], plan: &Plan) -> Result<(Vec<u8>, Vec<String>), String> 
                         }
                         Err(why) => removed.push(format!("{label} \"Raw profile type iptc\", all of it: {why}")),
                     }
+                } else if let Some(profile) =
+                    keyword_text.strip_prefix("Raw profile type ").filter(|p| ["exif", "APP1", "xmp"].contains(p))
+                {
+                    // ImageMagick's hex dump of EXIF or XMP: rewritten like the real thing.
+                    let rest = &data[keyword.len() + 1..];
+                    match raw_profile(profile, rest, plan) {
+                        Ok(None) => out.extend_from_slice(chunk),
+                        Ok(Some((new, why))) => {
+                            removed.extend(why);
+                            let mut text = keyword.to_vec();
+                            text.push(0);
+                            text.extend_from_slice(&super::iptc::hex_dump(profile, &new));
+                            put_chunk(&mut out, b"tEXt", &text);
+                        }
+                        Err(why) => removed.push(format!("{label} \"{keyword_text}\", all of it: {why}")),
+                    }
                 } else if KEPT_TEXT.contains(&keyword_text.as_ref()) {
                     out.extend_from_slice(chunk);
                 } else {
@@ -120,6 +137,22 @@ pub fn rewrite(b: &[u8], plan: &Plan) -> Result<(Vec<u8>, Vec<String>), String> 
             return Ok((out, removed));
         }
     }
+}
+
+/// A `Raw profile type exif|APP1|xmp` chunk's payload (after the keyword) rewritten: the new
+/// profile bytes and what was dropped, `None` when nothing was.
+fn raw_profile(profile: &str, rest: &[u8], plan: &Plan) -> Result<Option<NewChunk>, String> {
+    let data = crate::metadata::iptc::png_raw_profile(rest).ok_or("the hex dump cannot be decoded")?;
+    if profile == "xmp" {
+        let text = std::str::from_utf8(&data).map_err(|_| "the XMP is not UTF-8 text")?;
+        return Ok(xmp::rewrite(text, plan)?.map(|(t, why)| (t.into_bytes(), why)));
+    }
+    let skip = if data.starts_with(b"Exif\0\0") { 6 } else { 0 };
+    let r = exif_rewrite::rewrite(&data[skip..], plan)?;
+    if r.removed.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(([&data[..skip], &r.tiff[..]].concat(), r.removed)))
 }
 
 /// The text of a zTXt or iTXt chunk (after its keyword), inflated when compressed.

@@ -211,6 +211,9 @@ pub fn read(reader: &mut crate::source::Reader<'_>, probe: &crate::probe::Probe)
     if let Some(block) = probe.xmp {
         xmp::read(reader, block, &mut out);
     }
+    for block in &probe.png_text {
+        png_text(reader, *block, &mut out);
+    }
     for block in &probe.more_xmp {
         // Only what identifies: the first packet decides every other field.
         let mut more = Metadata::default();
@@ -244,6 +247,52 @@ pub fn read(reader: &mut crate::source::Reader<'_>, probe: &crate::probe::Probe)
         }
     }
     out
+}
+
+/// A PNG text chunk the probe marked ([`crate::probe::Probe::png_text`]): `Author` names the
+/// photographer; ImageMagick's `Raw profile type exif` / `APP1` / `xmp` hex dumps are read as
+/// the EXIF or XMP they hold (as ExifTool does), so what they say is on the card too.
+fn png_text(reader: &mut crate::source::Reader<'_>, block: crate::probe::Block, out: &mut Metadata) {
+    let Ok(bytes) = reader.read_vec(block.offset, block.len.min(4 << 20), 4 << 20, "PNG text chunk") else { return };
+    let Some(nul) = bytes.iter().position(|&b| b == 0) else { return };
+    let (key, rest) = (&bytes[..nul], &bytes[nul + 1..]);
+    if key == b"Author" {
+        if let Some(text) = png_plain_text(rest) {
+            let text = bounded_text(text, "a PNG Author", &mut out.warnings);
+            out.privacy.sighted(identifying::Category::Photographer, "PNG Author", text);
+        }
+        return;
+    }
+    let Some(data) = iptc::png_raw_profile(rest) else {
+        out.warnings.push(format!("the PNG's {} cannot be decoded", String::from_utf8_lossy(key)));
+        return;
+    };
+    let mut src = crate::source::SliceSource(&data);
+    let mut inner = crate::source::Reader::new(&mut src);
+    if key == b"Raw profile type xmp" {
+        xmp::read_text(&String::from_utf8_lossy(&data), out);
+    } else {
+        let skip = if data.starts_with(b"Exif\0\0") { 6 } else { 0 };
+        let block = crate::probe::Block { offset: skip, len: data.len() as u64 - skip };
+        exif::read(&mut inner, block, out);
+    }
+}
+
+/// A text chunk's text after its keyword: `tEXt` (Latin-1), `zTXt` (method 0 + zlib), `iTXt`
+/// (flag, method, language, translated keyword, UTF-8 text, maybe compressed).
+fn png_plain_text(rest: &[u8]) -> Option<String> {
+    let inflate = |z: &[u8]| miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(z, 1 << 16).ok();
+    let s = match rest {
+        [flag @ (0 | 1), 0, t @ ..] => {
+            let t = &t[t.iter().position(|&b| b == 0)? + 1..];
+            let t = &t[t.iter().position(|&b| b == 0)? + 1..];
+            String::from_utf8_lossy(&if *flag == 1 { inflate(t)? } else { t.to_vec() }).into_owned()
+        }
+        [0, z @ ..] => inflate(z)?.iter().map(|&c| c as char).collect(),
+        t => t.iter().map(|&c| c as char).collect(),
+    };
+    let s = s.trim().to_string();
+    (!s.is_empty()).then_some(s)
 }
 
 /// `a` then the items of `b` not in it; exact duplicates (after trimming) dropped, order kept.

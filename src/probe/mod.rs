@@ -192,6 +192,10 @@ pub struct Probe {
     /// Further XMP packets (a JPEG may carry several APP1 XMP segments; readers such as
     /// ExifTool read them all): read for what identifies the photographer, at most 8.
     pub more_xmp: Vec<Block>,
+    /// PNG text chunks (`tEXt`, `zTXt`, `iTXt`; from the keyword on) that name the author or
+    /// carry ImageMagick's hex dumps of EXIF / XMP (`Raw profile type exif`, `APP1`, `xmp`),
+    /// which readers such as ExifTool read as metadata; at most 16.
+    pub png_text: Vec<Block>,
     /// Content Credentials (a C2PA manifest store in JUMBF): where (`JPEG APP11`, `PNG caBX`,
     /// `WebP C2PA`, `BMFF uuid`) and how many bytes.
     pub content_credentials: Option<(&'static str, u64)>,

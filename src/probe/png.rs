@@ -78,6 +78,9 @@ pub fn probe(reader: &mut Reader<'_>, out: &mut Probe) -> Result<(), ReadError> 
             b"tEXt" | b"zTXt" | b"iTXt" if out.iptc.is_none() && is_raw_iptc(reader, data) => {
                 out.iptc = Some(Block { offset: data, len: len.min(file_len.saturating_sub(data)) })
             }
+            b"tEXt" | b"zTXt" | b"iTXt" if is_metadata_text(reader, data) => {
+                push_text(out, Block { offset: data, len: len.min(file_len.saturating_sub(data)) })
+            }
             b"iTXt" if out.xmp.is_none() => itxt_xmp(reader, data, len, out),
             b"iCCP" => out.icc = true,
             b"caBX" => out.content_credentials = Some(("PNG caBX", len)),
@@ -136,6 +139,9 @@ fn tail_chunks(reader: &mut Reader<'_>, from: u64, out: &mut Probe) -> Result<()
             b"tEXt" | b"zTXt" | b"iTXt" if out.iptc.is_none() && is_raw_iptc(reader, data) => {
                 out.iptc = Some(Block { offset: data, len: len as u64 })
             }
+            b"tEXt" | b"zTXt" | b"iTXt" if is_metadata_text(reader, data) => {
+                push_text(out, Block { offset: data, len: len as u64 })
+            }
             b"iTXt" if out.xmp.is_none() => itxt_xmp(reader, data, len as u64, out),
             b"iCCP" => out.icc = true,
             b"caBX" => out.content_credentials = Some(("PNG caBX", len as u64)),
@@ -169,6 +175,21 @@ fn is_raw_iptc(reader: &mut Reader<'_>, data: u64) -> bool {
     const KEY: &[u8] = b"Raw profile type iptc\0";
     let mut head = [0u8; 22];
     reader.read_exact(data, &mut head).is_ok() && head == KEY
+}
+
+/// Text chunk keywords read as metadata (see [`Probe::png_text`]).
+pub const METADATA_TEXT: [&[u8]; 4] =
+    [b"Author\0", b"Raw profile type exif\0", b"Raw profile type APP1\0", b"Raw profile type xmp\0"];
+
+fn is_metadata_text(reader: &mut Reader<'_>, data: u64) -> bool {
+    let head = reader.read_up_to(data, 24).unwrap_or_default();
+    METADATA_TEXT.iter().any(|k| head.starts_with(k))
+}
+
+fn push_text(out: &mut Probe, block: Block) {
+    if out.png_text.len() < 16 && !out.png_text.contains(&block) {
+        out.png_text.push(block);
+    }
 }
 
 /// iTXt: keyword \0 compression-flag compression-method language \0 translated \0 text.
