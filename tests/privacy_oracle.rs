@@ -244,13 +244,7 @@ fn oracle(path: &Path, name: &str, t: &mut Tally) {
 
 /// Gaps the card still has, each a (file, text of the failure) pair; the test fails when one is
 /// closed (so the list only shrinks) and when any other failure appears.
-const KNOWN_GAPS: &[(&str, &str)] = &[
-    // FLIR thermal data (APP1 "FLIR" segments, an FFF record) is not read; the copy drops it.
-    ("plates/mei__FLIR_Vue_Pro_640.jpg", "privacy.serial_numbers says none"),
-    // A CR3's Canon maker notes are their own TIFF block (CMT3), not read for serials; the card
-    // fails the file on its EXIF serial anyway, and RAW files get no clean copy.
-    ("metadata/exiftool__CanonRaw.cr3", "does not quote Canon:InternalSerialNumber"),
-];
+const KNOWN_GAPS: &[(&str, &str)] = &[];
 
 fn report(mut t: Tally, what: &str) {
     for (file, text) in KNOWN_GAPS {

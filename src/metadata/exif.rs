@@ -216,15 +216,7 @@ fn maker_note(reader: &mut Reader<'_>, outer: &Tiff, note: &Entry, make: &str, o
     if make.starts_with("CANON") {
         let Some(at) = note.value_pos.checked_sub(outer.base).and_then(|o| u32::try_from(o).ok()) else { return };
         let Ok((entries, _)) = outer.read_ifd(reader, at) else { return };
-        if let Some(n) = tiff::find(&entries, 0x000C).and_then(|e| outer.uint(reader, e, 0)).filter(|&n| n > 0) {
-            push_serial(out, "Canon SerialNumber (MakerNotes 0x000C)", n.to_string());
-        }
-        if let Some(v) = tiff::find(&entries, 0x0096).and_then(|e| outer.string(reader, e)) {
-            push_serial(out, "Canon InternalSerialNumber (MakerNotes 0x0096)", v);
-        }
-        if let Some(v) = tiff::find(&entries, 0x0009).and_then(|e| outer.string(reader, e)) {
-            out.privacy.sighted(Category::CameraOwner, "Canon OwnerName (MakerNotes 0x0009)", v);
-        }
+        canon_tags(reader, outer, &entries, out);
     } else if make.starts_with("NIKON") {
         let Ok(head) = reader.read_up_to(note.value_pos, 18) else { return };
         if !head.starts_with(b"Nikon\0\x02") || head.len() < 18 {
@@ -277,6 +269,28 @@ fn maker_note(reader: &mut Reader<'_>, outer: &Tiff, note: &Entry, make: &str, o
         for (name, v) in serials {
             push_serial(out, name, v);
         }
+    }
+}
+
+/// Canon maker-note tags that identify: SerialNumber (0x000C), InternalSerialNumber (0x0096),
+/// OwnerName (0x0009).
+fn canon_tags(reader: &mut Reader<'_>, t: &Tiff, entries: &[Entry], out: &mut Metadata) {
+    if let Some(n) = tiff::find(entries, 0x000C).and_then(|e| t.uint(reader, e, 0)).filter(|&n| n > 0) {
+        push_serial(out, "Canon SerialNumber (MakerNotes 0x000C)", n.to_string());
+    }
+    if let Some(v) = tiff::find(entries, 0x0096).and_then(|e| t.string(reader, e)) {
+        push_serial(out, "Canon InternalSerialNumber (MakerNotes 0x0096)", v);
+    }
+    if let Some(v) = tiff::find(entries, 0x0009).and_then(|e| t.string(reader, e)) {
+        out.privacy.sighted(Category::CameraOwner, "Canon OwnerName (MakerNotes 0x0009)", v);
+    }
+}
+
+/// A CR3's Canon maker notes: their own TIFF structure (the `CMT3` box).
+pub fn read_canon_makernote(reader: &mut Reader<'_>, block: Block, out: &mut Metadata) {
+    let Some(t) = Tiff::parse(reader, block) else { return };
+    if let Ok((entries, _)) = t.read_ifd(reader, t.ifd0) {
+        canon_tags(reader, &t, &entries, out);
     }
 }
 

@@ -6,7 +6,7 @@
 //! |---|---|---|---|---|
 //! | `gps` | GPS directory: GPSLatitude / GPSLongitude / GPSAltitude, GPSDestLatitude / GPSDestLongitude, GPSAreaInformation | `exif:GPS*` | — | — |
 //! | `location_text` | — | `photoshop:City` / `State` / `Country`, `Iptc4xmpCore:Location` / `CountryCode`, `Iptc4xmpExt:LocationCreated` / `LocationShown`, `mediapro:Location` / `City` / `State` / `Country` | 2:26 / 2:27 Content Location, 2:90 City, 2:92 Sub-location, 2:95 Province-State, 2:100 / 2:101 Country | — |
-//! | `serial_numbers` | SerialNumber 0xA431, LensSerialNumber 0xA435, DNG CameraSerialNumber 0xC62F, maker-note serials | `aux:SerialNumber` / `LensSerialNumber`, `exifEX:BodySerialNumber` / `LensSerialNumber` | — | — |
+//! | `serial_numbers` | SerialNumber 0xA431, LensSerialNumber 0xA435, DNG CameraSerialNumber 0xC62F, maker-note serials (Canon, Nikon, Olympus, Panasonic), FLIR CameraInfo serials | `aux:SerialNumber` / `LensSerialNumber`, `exifEX:BodySerialNumber` / `LensSerialNumber` | — | — |
 //! | `photographer` (names, contact details) | Artist 0x013B, XPAuthor 0x9C9D | `dc:creator`, `tiff:Artist`, `xmp:Author`, `Iptc4xmpCore:CreatorContactInfo`, `photoshop:AuthorsPosition` / `CaptionWriter`, `plus:ImageCreator` | 2:80 By-line, 2:85 By-line Title, 2:118 Contact, 2:122 Writer-Editor | `Author` |
 //! | `camera_owner` | OwnerName 0xA430, Canon maker-note OwnerName | `aux:OwnerName`, `exifEX:CameraOwnerName` | — | — |
 //! | `xmp_history` | — | `xmpMM:History` / `DerivedFrom` / `Ingredients` / `Pantry` / `Manifest`, `photoshop:DocumentAncestors`, any value naming a user account's path | — | — |

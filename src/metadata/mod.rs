@@ -211,6 +211,12 @@ pub fn read(reader: &mut crate::source::Reader<'_>, probe: &crate::probe::Probe)
     if let Some(block) = probe.xmp {
         xmp::read(reader, block, &mut out);
     }
+    if let Some(block) = probe.canon_makernote {
+        exif::read_canon_makernote(reader, block, &mut out);
+    }
+    if !probe.flir.is_empty() {
+        flir(reader, &probe.flir, &mut out);
+    }
     for block in &probe.png_text {
         png_text(reader, *block, &mut out);
     }
@@ -247,6 +253,52 @@ pub fn read(reader: &mut crate::source::Reader<'_>, probe: &crate::probe::Probe)
         }
     }
     out
+}
+
+/// A FLIR thermal camera's FFF data (the JPEG's APP1 `FLIR` segments joined): the CameraInfo
+/// record (type 0x20) holds the camera's and the lens's serial numbers, at 0x104 and 0x1A0
+/// (16-byte strings), as ExifTool reads them.
+fn flir(reader: &mut crate::source::Reader<'_>, blocks: &[crate::probe::Block], out: &mut Metadata) {
+    const MAX: u64 = 16 << 20;
+    let mut fff = Vec::new();
+    for b in blocks {
+        if fff.len() as u64 + b.len > MAX {
+            break;
+        }
+        let Ok(bytes) = reader.read_vec(b.offset, b.len, MAX, "FLIR segment") else { return };
+        fff.extend_from_slice(&bytes);
+    }
+    if !fff.starts_with(b"FFF\0") || fff.len() < 0x20 {
+        return;
+    }
+    // The header is big-endian when its version reads 100–199 that way.
+    let be = (100..200).contains(&u32::from_be_bytes([fff[0x14], fff[0x15], fff[0x16], fff[0x17]]));
+    let u32_at = |at: usize| -> Option<usize> {
+        let b: [u8; 4] = fff.get(at..at + 4)?.try_into().ok()?;
+        Some(if be { u32::from_be_bytes(b) } else { u32::from_le_bytes(b) } as usize)
+    };
+    let u16_at = |at: usize| -> Option<u16> {
+        let b: [u8; 2] = fff.get(at..at + 2)?.try_into().ok()?;
+        Some(if be { u16::from_be_bytes(b) } else { u16::from_le_bytes(b) })
+    };
+    let (Some(dir), Some(n)) = (u32_at(0x18), u32_at(0x1C)) else { return };
+    for i in 0..n.min(256) {
+        let e = dir + 32 * i;
+        if u16_at(e) != Some(0x20) {
+            continue;
+        }
+        let (Some(off), Some(len)) = (u32_at(e + 12), u32_at(e + 16)) else { continue };
+        let Some(rec) = fff.get(off..off.saturating_add(len)) else { continue };
+        for (at, name) in
+            [(0x104, "FLIR CameraSerialNumber (CameraInfo 0x104)"), (0x1A0, "FLIR LensSerialNumber (CameraInfo 0x1A0)")]
+        {
+            let Some(raw) = rec.get(at..at + 16) else { continue };
+            let v = String::from_utf8_lossy(&raw[..raw.iter().position(|&c| c == 0).unwrap_or(16)]).trim().to_string();
+            if !v.is_empty() {
+                out.privacy.sighted(identifying::Category::SerialNumbers, name, v);
+            }
+        }
+    }
 }
 
 /// A PNG text chunk the probe marked ([`crate::probe::Probe::png_text`]): `Author` names the

@@ -10,7 +10,7 @@
 //!   (matches labels.csv; the corpus's `irot` boxes are all 0°, so the rotated case is unverified
 //!   against ExifTool). An Exif item starts with a 4-byte offset to its TIFF header.
 //! - CR3: `moov` → Canon `uuid` 85c0b687-820f-11e0-8111-f4ce462b6a48 → `CMT1` (IFD0), `CMT2`
-//!   (Exif IFD), `CMT4` (GPS IFD), each a complete TIFF structure; the size is CMT1's
+//!   (Exif IFD), `CMT4` (GPS IFD), each a complete TIFF structure, and `CMT3` (Canon maker notes); the size is CMT1's
 //!   ImageWidth/ImageHeight.
 //! - Any file: top-level `uuid` be7acfcb-97a9-42e8-9c71-999491e3afac is XMP.
 //!
@@ -197,6 +197,7 @@ fn cr3_moov(reader: &mut Reader<'_>, walk: &mut Walk<'_>, moov: &BoxHeader) {
                     cr3_size(reader, block, walk.out);
                 }
                 b"CMT2" | b"CMT4" => walk.out.exif.push(block),
+                b"CMT3" => walk.out.canon_makernote = Some(block),
                 _ => {}
             }
         }

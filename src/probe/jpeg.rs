@@ -174,6 +174,9 @@ fn app1(reader: &mut Reader<'_>, payload: u64, payload_len: u64, out: &mut Probe
     } else if sig.len() >= 4 && (&sig[..4] == b"II*\0" || &sig[..4] == b"MM\0*") {
         out.warnings.push("an EXIF segment lacks its \"Exif\" header; read anyway".into());
         out.exif.push(clamp(reader, payload, payload_len));
+    } else if sig.starts_with(b"FLIR\0") && payload_len > 8 && out.flir.len() < 256 {
+        // A FLIR thermal camera's FFF data, split over APP1 segments (8-byte header each).
+        out.flir.push(clamp(reader, payload + 8, payload_len - 8));
     } else if sig == XMP_SIGNATURE {
         let n = XMP_SIGNATURE.len() as u64;
         let block = clamp(reader, payload + n, payload_len - n);

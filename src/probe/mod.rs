@@ -192,6 +192,10 @@ pub struct Probe {
     /// Further XMP packets (a JPEG may carry several APP1 XMP segments; readers such as
     /// ExifTool read them all): read for what identifies the photographer, at most 8.
     pub more_xmp: Vec<Block>,
+    /// A CR3's Canon maker notes (`CMT3`, a TIFF structure of their own).
+    pub canon_makernote: Option<Block>,
+    /// A FLIR thermal camera's FFF data (JPEG APP1 `FLIR`), one block per segment, in order.
+    pub flir: Vec<Block>,
     /// PNG text chunks (`tEXt`, `zTXt`, `iTXt`; from the keyword on) that name the author or
     /// carry ImageMagick's hex dumps of EXIF / XMP (`Raw profile type exif`, `APP1`, `xmp`),
     /// which readers such as ExifTool read as metadata; at most 16.
