@@ -400,6 +400,32 @@ fn generated_spellings_and_containers_against_exiftool() {
         assert!(seen.contains_key("gps") && seen.contains_key("photographer"), "ExifTool reads {seen:?}");
         oracle(&path, name, &mut t);
     }
+    // WebP (which Debian's ExifTool cannot write): an XMP chunk added to a corpus WebP.
+    {
+        let mut webp = std::fs::read(common::corpus_dir().join("metadata/mei__HTC_Desire.webp")).unwrap();
+        let xmp = packet(
+            &format!(
+                r#"<rdf:Description rdf:about="" {dc} xmlns:xapMM="{mm}" {ev} xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/" photoshop:City="Lyon"><dc:creator><rdf:Seq><rdf:li>Jane Doe</rdf:li></rdf:Seq></dc:creator><xapMM:History><rdf:Seq><rdf:li stEvt:action="saved" stEvt:softwareAgent="GIMP 2.10"/></rdf:Seq></xapMM:History></rdf:Description>"#
+            ),
+            "",
+        );
+        webp.extend_from_slice(b"XMP ");
+        webp.extend_from_slice(&(xmp.len() as u32).to_le_bytes());
+        webp.extend_from_slice(xmp.as_bytes());
+        if xmp.len() % 2 == 1 {
+            webp.push(0);
+        }
+        assert_eq!(&webp[12..16], b"VP8X");
+        webp[20] |= 0x04; // VP8X: has XMP
+        let riff = (webp.len() - 8) as u32;
+        webp[4..8].copy_from_slice(&riff.to_le_bytes());
+        let name = "generated/xmp-in.webp";
+        let path = dir.join(name.replace('/', "__"));
+        std::fs::write(&path, webp).unwrap();
+        let seen = categorised(&exiftool(&path));
+        assert!(seen.contains_key("xmp_history") && seen.contains_key("location_text"), "ExifTool reads {seen:?}");
+        oracle(&path, name, &mut t);
+    }
     // EXIF, IPTC and XMP written by ExifTool itself, in each container preflight rewrites.
     let tags = [
         "-Artist=Jane Doe",
