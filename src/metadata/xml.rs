@@ -52,6 +52,8 @@ impl Name {
 
 #[derive(Debug, Clone)]
 pub struct Attr {
+    /// The element it belongs to (an index into [`Doc::elements`]).
+    pub element: usize,
     pub name: Name,
     /// Decoded value.
     pub value: String,
@@ -424,14 +426,14 @@ impl Parser<'_> {
                 self.bindings.push((depth, prefix.to_string(), decode(value)));
             }
         }
+        let idx = self.doc.elements.len();
         let mut attrs = Vec::new();
         for (name, value, span) in raw_attrs {
             if name == "xmlns" || name.starts_with("xmlns:") {
                 continue;
             }
-            attrs.push(Attr { name: self.resolve(name, false), value: decode(value), span });
+            attrs.push(Attr { element: idx, name: self.resolve(name, false), value: decode(value), span });
         }
-        let idx = self.doc.elements.len();
         let parent = self.stack.last().copied();
         self.doc.elements.push(Element {
             name: self.resolve(qname, true),

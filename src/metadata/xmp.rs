@@ -111,21 +111,18 @@ fn sightings(doc: &Doc, out: &mut Metadata) {
     let mut seen: Vec<(usize, Category)> = Vec::new();
     for (name, found) in doc.properties() {
         let Some(category) = identifying::xmp(&name.ns, &name.local) else { continue };
-        let owner = match found {
-            Found::Element(i) => Some(i),
-            Found::Attr(a) => doc.elements.iter().position(|e| e.attrs.iter().any(|x| std::ptr::eq(x, a))),
+        // Where to start looking for an enclosing sighting: an element's parent, an attribute's
+        // own element.
+        let mut p = match found {
+            Found::Element(i) => doc.elements[i].parent,
+            Found::Attr(a) => Some(a.element),
         };
-        let inside = |i: usize| {
-            let mut p = doc.elements[i].parent;
-            while let Some(j) = p {
-                if seen.iter().any(|&(k, c)| k == j && c == category) {
-                    return true;
-                }
-                p = doc.elements[j].parent;
-            }
-            false
-        };
-        if owner.is_some_and(|i| matches!(found, Found::Element(_)) && inside(i)) {
+        let mut inside = false;
+        while let Some(j) = p {
+            inside |= seen.iter().any(|&(k, c)| k == j && c == category);
+            p = doc.elements[j].parent;
+        }
+        if inside {
             continue;
         }
         let tag = format!("XMP {}", name.qualified());
