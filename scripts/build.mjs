@@ -78,12 +78,12 @@ export function build({ quiet = false } = {}) {
  * - 347 KiB = the 315 KiB these weighed when the budget was set (issue 6) + 10 %.
  * - 355 KiB: the manifest as JSON, taxonomy files, brief limits and the clean-copy buttons and
  *   zip writer (+11 KiB) — the clean-copy rewriters themselves went to the pixel engine.
- * - 370 KiB: privacy findings that hold against ExifTool (issue 14) — XMP read by namespace with a
- *   bounded XML reader instead of prefix matching, IPTC and more maker-note tags, one table of
- *   identifying tags (+12 KiB gzip, measured 355 → 367 KiB). A card that says "no GPS, no name"
- *   must be true; that is worth 12 KiB before the first check.
+ * - 372 KiB: privacy findings that hold against ExifTool (issue 14) — XMP read by namespace with a
+ *   bounded XML reader instead of prefix matching, IPTC, maker-note, FLIR and PNG-text tags, C2PA
+ *   detection, one table of identifying tags (+15 KiB gzip, measured 355 → 370.2 KiB). A card
+ *   that says "no GPS, no name" must be true; that is worth 15 KiB before the first check.
  */
-export const FIRST_LOAD_BUDGET = 370 * 1024;
+export const FIRST_LOAD_BUDGET = 372 * 1024;
 /** Top-level scripts the app page does not load: the embeddable element (its own pages load it). */
 const NOT_IN_THE_PAGE = new Set(['photo-preflight.js']);
 

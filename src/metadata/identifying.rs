@@ -62,7 +62,7 @@ pub struct Sighting {
 }
 
 /// XMP properties by (preflight's prefix for the namespace, local name).
-const XMP: &[(&str, &str, Category)] = {
+static XMP: &[(&str, &str, Category)] = {
     use Category::*;
     &[
         ("exif", "GPSLatitude", Gps),

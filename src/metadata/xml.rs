@@ -89,7 +89,7 @@ pub struct Doc {
 
 /// The namespaces preflight names, with its prefix for each (early XMP's `xap` prefixes last:
 /// [`canonical`] finds the first entry of a URI).
-const NAMESPACES: &[(&str, &str)] = &[
+static NAMESPACES: &[(&str, &str)] = &[
     ("dc", "http://purl.org/dc/elements/1.1/"),
     ("xmp", "http://ns.adobe.com/xap/1.0/"),
     ("xmpMM", "http://ns.adobe.com/xap/1.0/mm/"),

@@ -22,7 +22,8 @@ const BRIEF = { preflight_brief: 1, name: 'No GPS please', checks: {
   privacy: { forbid: ['gps'] }, exif: { recommended: ['DateTimeOriginal', 'Make', 'Model', 'ExposureTime', 'FNumber', 'ISO'] } } };
 const GPS_JPEG = 'exifpy__DSCN0010.jpg';
 const FILES = ['metadata/exifpy__DSCN0010.jpg', 'metadata/mei__Apple_iPhone_4.jpg', 'metadata/exifr__png_with_exif_and_gps.png',
-  'metadata/ianare__IMG_5195.HEIC', 'metadata/exifr__001.tif'];
+  'metadata/ianare__IMG_5195.HEIC', 'metadata/exifr__001.tif', 'metadata/exifr__Irvine_CA.avif'];
+const AVIF = 'exifr__Irvine_CA.avif';
 const COPIED = ['exifpy__DSCN0010.jpg', 'mei__Apple_iPhone_4.jpg', 'exifr__png_with_exif_and_gps.png', 'ianare__IMG_5195.HEIC'];
 /** A copy's name says it is one (as `preflight clean` names them). */
 const copyName = (/** @type {string} */ n) => n.replace(/(\.[^.]+)$/, '.clean$1');
@@ -96,7 +97,15 @@ test('a card\'s clean copy and the batch zip: no GPS, the same camera fields, no
   const [zipDownload] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), page.locator('#export-clean').click()]);
   assert.equal(zipDownload.suggestedFilename(), 'clean-copies.zip');
   const entries = unzip(await readFile(/** @type {string} */ (await zipDownload.path())));
-  assert.deepEqual([...entries.keys()], [...COPIED.map(copyName), 'manifest.csv', 'reports.json']);
+  assert.deepEqual([...entries.keys()], [...COPIED.map(copyName), copyName(AVIF), 'manifest.csv', 'reports.json']);
+  // The AVIF copy (cleaned in place) still opens in the browser, at the original's size.
+  const decode = (/** @type {Buffer} */ b) => page.evaluate(async (b64) => {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const bmp = await createImageBitmap(new Blob([bytes], { type: 'image/avif' }));
+    return [bmp.width, bmp.height];
+  }, b.toString('base64'));
+  const avif = files.find((f) => f.name === AVIF);
+  assert.deepEqual(await decode(/** @type {Buffer} */ (entries.get(copyName(AVIF)))), await decode(/** @type {any} */ (avif).bytes));
   for (const [i, name] of COPIED.entries()) {
     const data = /** @type {Buffer} */ (entries.get(copyName(name)));
     assert.ok(await gpsOf(files[i].bytes), `${name}: the original has GPS`);
@@ -112,13 +121,13 @@ test('a card\'s clean copy and the batch zip: no GPS, the same camera fields, no
   assert.deepEqual(entries.get('exifpy__DSCN0010.clean.jpg'), copy, 'the zip holds the same copy as the card button');
   const csv = String(entries.get('manifest.csv')).trim().split('\n');
   const head = csv[0].split(',');
-  assert.equal(csv.length, COPIED.length + 1, 'a header and one row per copy');
+  assert.equal(csv.length, COPIED.length + 2, 'a header and one row per copy');
   for (const row of csv.slice(1)) {
     const cells = row.split(',');
     assert.equal(cells[head.indexOf('gps_lat')], '', `no position in the manifest: ${row}`);
   }
   const summary = JSON.parse(String(entries.get('reports.json')));
-  assert.equal(summary.copies.length, COPIED.length);
+  assert.equal(summary.copies.length, COPIED.length + 1);
   assert.ok(summary.copies.every((/** @type {any} */ c) => c.report.metadata.gps === null && c.lossless));
   assert.deepEqual(summary.not_copied.map((/** @type {any} */ n) => n.file), ['exifr__001.tif']);
   assert.match(summary.not_copied[0].reason, /no copy of this TIFF file was made/);
