@@ -157,7 +157,7 @@ export const de = {
     'privacy.camera_owner': 'Kein Name eines Kamerabesitzers',
     'privacy.xmp_history': 'Kein Bearbeitungsverlauf',
     'privacy.thumbnail_mismatch': 'Miniaturbild passt zum Bild',
-    'privacy.content_credentials': 'Content Credentials (C2PA)',
+    'privacy.content_credentials': 'Inhaltsnachweise (C2PA)',
     duplicates: 'Duplikate',
     'duplicates.exact': 'Exakte Duplikate',
     'duplicates.near': 'Fast gleiche Aufnahmen',
