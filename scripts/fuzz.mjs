@@ -1,6 +1,6 @@
 // Fuzzes the parsers with cargo-fuzz (libFuzzer), one target at a time:
 //   node scripts/fuzz.mjs                 every target, 60 s each
-//   node scripts/fuzz.mjs check 600       one target (probe | metadata | check | clean) for 600 s
+//   node scripts/fuzz.mjs check 600       one target (probe | metadata | check | check_headers | clean) for 600 s
 //   node scripts/fuzz.mjs check 600 16384 inputs up to 16 KB (default 128 KB): more runs per second
 //   npm run fuzz -- probe 30
 // Installs what it needs once (the nightly toolchain, cargo-fuzz). Seeds each target's corpus
@@ -15,7 +15,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { root, corpus, run, output, cargoBin } from './lib.mjs';
 
-const TARGETS = ['probe', 'metadata', 'check', 'clean'];
+const TARGETS = ['probe', 'metadata', 'check', 'check_headers', 'clean'];
 const MAX_SEED_BYTES = 128 * 1024;
 
 const [which = 'all', secondsArg = '60', maxLenArg = String(MAX_SEED_BYTES)] = process.argv.slice(2);

@@ -180,6 +180,15 @@ fn fuzz_regressions_stay_fixed() {
         // The `check` target.
         let (report, _) = preflight::check(&mut SliceSource(&data), "fuzz.jpg", &brief, &ctx);
         assert!(!report.findings.is_empty(), "{}", path.display());
+        // The `clean` target: refused, or a copy the probe reads.
+        let strip = preflight::brief::Brief::parse(r#"{"preflight_brief": 1, "name": "fuzz"}"#).unwrap();
+        if let Ok(copy) = preflight::clean::clean(&data, &strip.rules, &[]) {
+            assert!(
+                preflight::probe::probe(&mut Reader::new(&mut SliceSource(&copy.bytes))).is_ok(),
+                "{}",
+                path.display()
+            );
+        }
         assert!(t.elapsed() < PER_FILE_DECODED, "{}: {:?}", path.display(), t.elapsed());
         seen += 1;
     }

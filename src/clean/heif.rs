@@ -43,7 +43,8 @@ fn boxes(b: &[u8], start: usize, end: usize) -> Result<Vec<Bx>, String> {
             0 => (pos + 8, end as u64),
             1 => {
                 let large = b.get(pos + 8..pos + 16).ok_or("a box header is cut off")?;
-                (pos + 16, pos as u64 + u64::from_be_bytes(large.try_into().unwrap_or([0; 8])))
+                let size = u64::from_be_bytes(large.try_into().unwrap_or([0; 8]));
+                (pos + 16, (pos as u64).checked_add(size).ok_or("a box's 64-bit size is impossible")?)
             }
             s => (pos + 8, pos as u64 + s),
         };
@@ -67,7 +68,7 @@ fn be(b: &[u8], at: usize, size: usize) -> Option<u64> {
 /// Item id → type (`Exif`, `mime` + content type), from `iinf`.
 fn item_types(b: &[u8], iinf: Bx) -> Vec<(u32, [u8; 4], Vec<u8>)> {
     let mut out = Vec::new();
-    let version = b[iinf.data];
+    let Some(&version) = b.get(iinf.data).filter(|_| iinf.data < iinf.end) else { return out };
     let first = iinf.data + 4 + if version == 0 { 2 } else { 4 };
     for infe in boxes(b, first.min(iinf.end), iinf.end).unwrap_or_default() {
         if &infe.kind != b"infe" || infe.end < infe.data + 4 {
@@ -199,7 +200,7 @@ fn rewrite_exif(
     removed: &mut Vec<String>,
 ) -> Result<(), String> {
     let item = &out[r.clone()];
-    let skip = be(item, 0, 4).ok_or("the Exif item is cut off")? as usize + 4;
+    let skip = (be(item, 0, 4).ok_or("the Exif item is cut off")? as usize).saturating_add(4);
     let tiff = item.get(skip..).ok_or("the Exif item's TIFF offset points outside it")?;
     let new = exif_rewrite::rewrite(tiff, plan)
         .map_err(|why| format!("the Exif item cannot be rewritten ({why}); no copy was made"))?;
