@@ -360,7 +360,7 @@ impl Parser<'_> {
         let t = self.text;
         let b = t.as_bytes();
         let mut p = lt + 1;
-        let name_end = p + t[p..].find(|c: char| c.is_whitespace() || c == '>' || c == '/').unwrap_or(t.len() - p);
+        let name_end = p + t[p..].find(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/').unwrap_or(t.len() - p);
         let qname = &t[p..name_end];
         if qname.is_empty() || !qname.starts_with(|c: char| c.is_alphabetic() || c == '_') {
             return None;
@@ -389,15 +389,15 @@ impl Parser<'_> {
                 break;
             }
             let n_end =
-                p + t[p..].find(|c: char| c.is_whitespace() || c == '=' || c == '>' || c == '/').unwrap_or(t.len() - p);
+                p + t[p..].find(|c: char| c.is_ascii_whitespace() || c == '=' || c == '>' || c == '/').unwrap_or(t.len() - p);
             let name = &t[p..n_end];
             let mut q = n_end;
             while q < b.len() && b[q].is_ascii_whitespace() {
                 q += 1;
             }
             if name.is_empty() || q >= b.len() || b[q] != b'=' {
-                // Not `name=…`: skip the junk character and go on.
-                p = n_end.max(p + 1);
+                // Not `name=…`: skip the junk character (a whole one: it may be multi-byte) and go on.
+                p = n_end.max(p + t[p..].chars().next().map_or(1, char::len_utf8));
                 continue;
             }
             q += 1;
@@ -600,7 +600,7 @@ mod tests {
         }
         // Every cut of a packet with multi-byte characters in every position (the fuzz target found
         // an end tag cut inside a character).
-        let sample = "<x:é a='ü\u{FFFD}'><é:b é:c=\"ø\">tiN\u{FFFD}</é:b></tiN\u{FFFD}<!--é--><![CDATA[é]]></x:é>";
+        let sample = "<x:é a='ü\u{FFFD}'><é:b é:c=\"ø\" \u{A0}é \u{2003}=x>tiN\u{FFFD}</é:b></tiN\u{FFFD}<!--é--><![CDATA[é]]></x:é>";
         for (i, _) in sample.char_indices() {
             Doc::parse(&sample[..i]);
             Doc::parse(&sample[i..]);
