@@ -284,7 +284,11 @@ pub fn clean(bytes: &[u8], rules: &Rules, regions: &[Region]) -> Result<Cleaned,
         && let Some(m) = &m
         && !m.privacy.rights.is_empty()
     {
-        let rights: Vec<String> = m.privacy.rights.iter().map(|(tag, v)| format!("{tag} = {v}")).collect();
+        let short = |v: &str| match v.char_indices().nth(200) {
+            Some((i, _)) => format!("{}…", &v[..i]),
+            None => v.to_string(),
+        };
+        let rights: Vec<String> = m.privacy.rights.iter().map(|(tag, v)| format!("{tag} = {}", short(v))).collect();
         cleaned.notes.push(format!("Copyright kept (a buyer needs to know whose work it is): {}", rights.join("; ")));
     }
     Ok(cleaned)
