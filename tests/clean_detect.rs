@@ -172,11 +172,11 @@ fn cli_blurs_what_the_detectors_find() {
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}");
-    assert!(stdout.contains("facerec__two_people.jpg (re-encoded)"), "{stdout}");
+    assert!(stdout.contains("facerec__two_people.clean.jpg (re-encoded)"), "{stdout}");
     assert!(
         stdout.contains("  note: 2 regions blurred irreversibly; the image was re-encoded (JPEG quality 92)"),
         "{stdout}"
     );
-    let copy = std::fs::read(out_dir.join("facerec__two_people.jpg")).unwrap();
+    let copy = std::fs::read(out_dir.join("facerec__two_people.clean.jpg")).unwrap();
     assert_eq!(check(&copy).faces, Some(vec![]), "faces left in the CLI's copy");
 }
