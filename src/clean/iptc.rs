@@ -18,46 +18,26 @@ pub type Rewritten = (Vec<u8>, Vec<String>);
 /// is dropped. Bytes after the last well-formed dataset (other than zero padding) are dropped
 /// too: what they hold cannot be read, so it cannot be vouched for.
 pub fn rewrite_iim(data: &[u8], plan: &Plan) -> Option<Rewritten> {
+    use crate::metadata::iptc::{Stop, datasets};
     let mut out = Vec::with_capacity(data.len());
     let mut removed = Vec::new();
-    let mut p = 0usize;
-    while p < data.len() {
-        if data[p] != 0x1C {
-            if data[p..].iter().any(|&b| b != 0) {
-                removed.push(format!("{} of damaged IPTC data after the last readable dataset", data.len() - p));
-            } else {
-                out.extend_from_slice(&data[p..]);
-            }
-            break;
-        }
-        let Some(h) = data.get(p + 1..p + 5) else {
-            removed.push("a cut-off IPTC dataset".into());
-            break;
-        };
-        let (record, dataset) = (h[0], h[1]);
-        let mut len = u16::from_be_bytes([h[2], h[3]]) as usize;
-        let mut start = p + 5;
-        if len & 0x8000 != 0 {
-            let n = len & 0x7FFF;
-            let Some(bytes) = data.get(start..start + n).filter(|_| n <= 4) else {
-                removed.push("a damaged IPTC dataset".into());
-                break;
-            };
-            len = bytes.iter().fold(0usize, |a, &b| (a << 8) | b as usize);
-            start += n;
-        }
-        let Some(end) = start.checked_add(len).filter(|&e| e <= data.len()) else {
-            removed.push("a cut-off IPTC dataset".into());
-            break;
-        };
-        match plan.iptc_drop_reason(record, dataset) {
+    let (list, stop) = datasets(data);
+    for d in list {
+        match plan.iptc_drop_reason(d.record, d.dataset) {
             Some(why) => {
-                let name = crate::metadata::identifying::iptc(record, dataset).map_or("", |(_, n)| n);
-                removed.push(format!("IPTC {name} ({record}:{dataset}): {why}"));
+                let name = crate::metadata::identifying::iptc(d.record, d.dataset).map_or("", |(_, n)| n);
+                removed.push(format!("IPTC {name} ({}:{}): {why}", d.record, d.dataset));
             }
-            None => out.extend_from_slice(&data[p..end]),
+            None => out.extend_from_slice(&data[d.start..d.end]),
         }
-        p = end;
+    }
+    match stop {
+        Stop::End(p) => out.extend_from_slice(&data[p..]), // zero padding
+        Stop::Junk(p) => {
+            removed.push(format!("{} of damaged IPTC data after the last readable dataset", data.len() - p))
+        }
+        Stop::CutOff => removed.push("a cut-off IPTC dataset".into()),
+        Stop::Damaged => removed.push("a damaged IPTC dataset".into()),
     }
     (!removed.is_empty()).then_some((out, removed))
 }

@@ -115,39 +115,67 @@ pub fn apply(data: &[u8], out: &mut Metadata) {
     }
 }
 
+/// One IIM dataset: record and dataset numbers, where it starts (its 0x1C tag marker) and
+/// where it ends, and its value.
+#[derive(Debug, Clone, Copy)]
+pub struct Dataset<'a> {
+    pub record: u8,
+    pub dataset: u8,
+    pub start: usize,
+    pub end: usize,
+    pub value: &'a [u8],
+}
+
+/// Why the walk over the datasets stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    /// At the end of the data, or at zero padding after the last dataset (from this offset).
+    End(usize),
+    /// At bytes that are not a dataset (from this offset).
+    Junk(usize),
+    /// A dataset's header or value runs past the end.
+    CutOff,
+    /// An extended dataset's length is malformed.
+    Damaged,
+}
+
 /// Walks the datasets. Stops at the first byte that is not a tag marker (0x1C): padding after
 /// the last dataset is common, and anything else cannot be resynchronised reliably.
-pub fn parse(data: &[u8]) -> Iim<'_> {
-    let mut out = Iim::default();
+pub fn datasets(data: &[u8]) -> (Vec<Dataset<'_>>, Stop) {
+    let mut out = Vec::new();
     let mut p = 0usize;
     while p < data.len() {
         if data[p] != 0x1C {
             // Trailing zero padding is normal; anything else means the data went wrong.
-            out.damaged = data[p..].iter().any(|&b| b != 0);
-            break;
+            let junk = data[p..].iter().any(|&b| b != 0);
+            return (out, if junk { Stop::Junk(p) } else { Stop::End(p) });
         }
-        let Some(h) = data.get(p + 1..p + 5) else {
-            out.damaged = true;
-            break;
-        };
+        let Some(h) = data.get(p + 1..p + 5) else { return (out, Stop::CutOff) };
         let (record, dataset) = (h[0], h[1]);
         let mut len = u16::from_be_bytes([h[2], h[3]]) as usize;
         let mut start = p + 5;
         if len & 0x8000 != 0 {
             // Extended dataset: the low 15 bits are the number of length bytes that follow.
             let n = len & 0x7FFF;
-            let Some(bytes) = data.get(start..start + n).filter(|_| n <= 4) else {
-                out.damaged = true;
-                break;
-            };
+            let Some(bytes) = data.get(start..start + n).filter(|_| n <= 4) else { return (out, Stop::Damaged) };
             len = bytes.iter().fold(0usize, |a, &b| (a << 8) | b as usize);
             start += n;
         }
-        let Some(value) = data.get(start..start.saturating_add(len)) else {
-            out.damaged = true;
-            break;
-        };
-        match (record, dataset) {
+        let Some(end) = start.checked_add(len).filter(|&e| e <= data.len()) else { return (out, Stop::CutOff) };
+        out.push(Dataset { record, dataset, start: p, end, value: &data[start..end] });
+        p = end;
+    }
+    (out, Stop::End(p))
+}
+
+/// The datasets preflight reads, text still undecoded.
+pub fn parse(data: &[u8]) -> Iim<'_> {
+    let mut out = Iim::default();
+    let (list, stop) = datasets(data);
+    out.damaged = !matches!(stop, Stop::End(_));
+    for d in list {
+        let (dataset, value) = (d.dataset, d.value);
+        match (d.record, dataset) {
             (1, 90) => out.utf8 = value.windows(3).any(|w| w == b"\x1b%G"),
             (2, 25) if out.keywords.len() < MAX_KEYWORDS => out.keywords.push(value),
             (2, 25) => out.more_keywords = true,
@@ -161,7 +189,6 @@ pub fn parse(data: &[u8]) -> Iim<'_> {
             }
             _ => {}
         }
-        p = start + len;
     }
     out
 }

@@ -360,7 +360,8 @@ impl Parser<'_> {
         let t = self.text;
         let b = t.as_bytes();
         let mut p = lt + 1;
-        let name_end = p + t[p..].find(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/').unwrap_or(t.len() - p);
+        let name_end =
+            p + t[p..].find(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/').unwrap_or(t.len() - p);
         let qname = &t[p..name_end];
         if qname.is_empty() || !qname.starts_with(|c: char| c.is_alphabetic() || c == '_') {
             return None;
@@ -388,8 +389,9 @@ impl Parser<'_> {
                 self_closing = true;
                 break;
             }
-            let n_end =
-                p + t[p..].find(|c: char| c.is_ascii_whitespace() || c == '=' || c == '>' || c == '/').unwrap_or(t.len() - p);
+            let n_end = p + t[p..]
+                .find(|c: char| c.is_ascii_whitespace() || c == '=' || c == '>' || c == '/')
+                .unwrap_or(t.len() - p);
             let name = &t[p..n_end];
             let mut q = n_end;
             while q < b.len() && b[q].is_ascii_whitespace() {
