@@ -171,8 +171,8 @@ pub fn evaluate(rule: &PrivacyRule, ev: &Evidence<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-/// A value cut to 200 characters for a finding.
-fn short(v: &str) -> String {
+/// A value cut to 200 characters for a finding (and a clean copy's notes).
+pub(crate) fn short(v: &str) -> String {
     match v.char_indices().nth(200) {
         Some((i, _)) => format!("{}…", &v[..i]),
         None => v.to_string(),

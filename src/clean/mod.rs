@@ -270,24 +270,23 @@ pub fn clean(bytes: &[u8], rules: &Rules, regions: &[Region]) -> Result<Cleaned,
     } else {
         return Err(unsupported(bytes));
     };
-    let m = metadata(bytes);
+    let original = original(bytes);
+    let m = original.as_ref().map(|(_, m)| m);
     // "GPS kept" only where there was GPS to keep.
     let has = |field: &str| {
-        m.as_ref().is_some_and(|m| if field == "GPS" { m.gps.is_some() } else { m.has_field(field) == Some(true) })
+        m.is_some_and(|m| if field == "GPS" { m.gps.is_some() } else { m.has_field(field) == Some(true) })
     };
+    let has_c2pa = original.as_ref().is_some_and(|(p, _)| p.content_credentials.is_some());
     let mut kept: Vec<String> = plan.notes.iter().filter(|n| has(n.field)).map(|n| n.text.clone()).collect();
-    if let (Ok(note), true) = (plan.content_credentials(), has_c2pa(bytes)) {
+    if let (Ok(note), true) = (plan.content_credentials(), has_c2pa) {
         kept.push(note.into());
     }
     cleaned.notes.splice(0..0, kept);
     if plan.drops(Category::Photographer)
-        && let Some(m) = &m
+        && let Some(m) = m
         && !m.privacy.rights.is_empty()
     {
-        let short = |v: &str| match v.char_indices().nth(200) {
-            Some((i, _)) => format!("{}…", &v[..i]),
-            None => v.to_string(),
-        };
+        let short = crate::checks::privacy::short;
         let rights: Vec<String> = m.privacy.rights.iter().map(|(tag, v)| format!("{tag} = {}", short(v))).collect();
         cleaned.notes.push(format!("Copyright kept (a buyer needs to know whose work it is): {}", rights.join("; ")));
     }
@@ -317,19 +316,13 @@ fn blur_jpeg(_: &[u8], _: jpeg::Pieces, _: &[Region]) -> Result<Cleaned, String>
     Err("this build of the engine has no image decoders, so it cannot blur; the copy was not made".into())
 }
 
-/// Whether the file carries a C2PA manifest.
-fn has_c2pa(bytes: &[u8]) -> bool {
-    let mut src = crate::source::SliceSource(bytes);
-    let mut reader = crate::source::Reader::new(&mut src);
-    crate::probe::probe(&mut reader).is_ok_and(|p| p.content_credentials.is_some())
-}
-
-/// The original's metadata (what the copy's notes speak of).
-fn metadata(bytes: &[u8]) -> Option<crate::metadata::Metadata> {
+/// The original's probe and metadata (what the copy's notes speak of).
+fn original(bytes: &[u8]) -> Option<(crate::probe::Probe, crate::metadata::Metadata)> {
     let mut src = crate::source::SliceSource(bytes);
     let mut reader = crate::source::Reader::new(&mut src);
     let probe = crate::probe::probe(&mut reader).ok()?;
-    Some(crate::metadata::read(&mut reader, &probe))
+    let m = crate::metadata::read(&mut reader, &probe);
+    Some((probe, m))
 }
 
 /// A copy's file name: `suffix` before the extension (`photo.jpg`, `.clean` →
